@@ -1,0 +1,21 @@
+#include "common/fd.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "common/error.hpp"
+
+namespace runz {
+
+void UniqueFd::reset(int fd) noexcept {
+  if (fd_ >= 0) ::close(fd_);  // close errors on a descriptor we own cannot be acted on; EINTR still frees it
+  fd_ = fd;
+}
+
+std::pair<UniqueFd, UniqueFd> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe2");
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+}  // namespace runz

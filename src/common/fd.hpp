@@ -1,0 +1,36 @@
+// Owning file descriptor: closed exactly once, move-only.
+#pragma once
+
+#include <utility>
+
+namespace runz {
+
+class UniqueFd {
+ public:
+  UniqueFd() noexcept = default;
+  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) reset(std::exchange(other.fd_, -1));
+    return *this;
+  }
+  ~UniqueFd() { reset(); }
+
+  int get() const noexcept { return fd_; }
+  bool valid() const noexcept { return fd_ >= 0; }
+  explicit operator bool() const noexcept { return valid(); }
+  // Gives up ownership without closing.
+  int release() noexcept { return std::exchange(fd_, -1); }
+  // Closes the current fd (if any) and takes `fd`.
+  void reset(int fd = -1) noexcept;
+
+ private:
+  int fd_ = -1;
+};
+
+// pipe2(O_CLOEXEC) as a pair {read end, write end}; throws runz::Error.
+std::pair<UniqueFd, UniqueFd> make_pipe();
+
+}  // namespace runz

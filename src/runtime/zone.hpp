@@ -1,0 +1,81 @@
+// The boundary between the runtime (CLI + monitor, src/runtime) and the zone implementation (src/xen).
+// The monitor drives one Zone per container; src/xen provides the real implementation. Test doubles of
+// these interfaces exist only in unit tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/fd.hpp"
+#include "spec/config.hpp"
+
+namespace runz::runtime {
+
+// Everything a zone needs to be built for one container.
+struct ZoneConfig {
+  std::string id;                     // container id
+  std::filesystem::path bundle;       // absolute
+  std::filesystem::path rootfs;       // absolute, resolved against the bundle
+  std::filesystem::path state_dir;    // <root>/<id>: the zone may keep files here (console.log)
+  std::filesystem::path zone_dir;     // kernel + initrd (default /usr/lib/runz/zone)
+  spec::Config config;                // validated
+};
+
+// The stdio the container's process gets: fds handed to `create` (pipes/fifos from a shim), or a terminal.
+struct ZoneStdio {
+  UniqueFd in, out, err;  // invalid = not connected (/dev/null semantics)
+};
+
+// A helper process the zone started on the host (e.g. the 9pfs backend), identified robustly.
+struct HostProcess {
+  pid_t pid = 0;
+  uint64_t start_time = 0;  // field 22 of /proc/<pid>/stat, so a recycled pid is not mistaken for ours
+};
+
+// What must be recorded in the state dir before the next resource is made, so `delete` can clean up after a
+// `kill -9` of the monitor.
+struct ZoneRecord {
+  uint32_t domid = 0;
+  std::string uuid;                       // the domain's Xen handle, checked before destroying a domid
+  std::vector<HostProcess> helpers;       // backend processes
+};
+
+// Exit of the container's main process: status is the exit code, or 128+signal.
+struct ZoneExit {
+  int status = 0;
+  std::optional<int> signal;
+};
+
+// A running zone. Implementations are thread-safe and pump I/O on their own thread(s).
+class Zone {
+ public:
+  virtual ~Zone() = default;  // destroys the zone and everything it owns, synchronously
+  virtual ZoneRecord record() const = 0;
+  virtual void start() = 0;                     // exec process.args (created -> running)
+  virtual void signal(int sig, bool all) = 0;   // deliver to the main process (or all processes)
+  virtual void pause() = 0;                     // freeze the domain's vCPUs
+  virtual void resume() = 0;
+  virtual ZoneExit wait_exit() = 0;             // blocks until the main process exited and stdio drained
+};
+
+class ZoneFactory {
+ public:
+  virtual ~ZoneFactory() = default;
+  // Throws runz::Error with one clear line if this host cannot run zones (e.g. not a Xen dom0).
+  virtual void check_host() const = 0;
+  // Builds the zone and waits for the agent to have the process created (held before exec). `on_record` is
+  // called each time a new resource was made, before the next one, with the record so far.
+  virtual std::unique_ptr<Zone> create(const ZoneConfig& cfg, ZoneStdio stdio,
+                                       const std::function<void(const ZoneRecord&)>& on_record) = 0;
+  // Removes whatever a dead monitor left (domain by domid+uuid, helper processes); never throws.
+  virtual void cleanup(const ZoneRecord& record) noexcept = 0;
+};
+
+}  // namespace runz::runtime
