@@ -1,0 +1,55 @@
+// Incremental decoder for the agent protocol byte stream (docs/AGENT_PROTOCOL.md, "Receiving").
+//
+// Bytes go in as they arrive, in pieces of any size; out come events in stream order: whole frames, and
+// console text (everything that is not a valid frame: kernel messages, a panic, garbage). A header whose
+// magic, version, type, length or CRC is wrong is not a frame: its first byte becomes console text and
+// scanning resumes at the next byte.
+//
+// Limits: the decoder holds at most kMaxFrameBytes (header + kMaxPayloadBytes) of undecided input and never
+// allocates more than that per frame. Each input byte starts at most one candidate frame, and checking a
+// candidate costs at most one CRC over kMaxFrameBytes, so work per input byte is bounded by a constant.
+#pragma once
+
+#include "agent-proto/frame.hpp"
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace runz::agent_proto {
+
+// Bytes that were not part of a valid frame, in stream order.
+struct ConsoleText {
+  std::string bytes;
+
+  bool operator==(const ConsoleText&) const = default;
+};
+
+using Event = std::variant<Frame, ConsoleText>;
+
+class Decoder {
+ public:
+  Decoder();
+
+  // Decodes what `bytes` completes and appends the events to `out`. Adjacent console text is merged into
+  // the last event of `out` when that is text. Bytes that may still begin a frame are held back.
+  void feed(std::string_view bytes, std::vector<Event>& out);
+  std::vector<Event> feed(std::string_view bytes);
+
+  // End of stream: held-back bytes that never became a frame come out as console text.
+  void finish(std::vector<Event>& out);
+
+  // Bytes held back, waiting for the rest of a candidate frame (at most kMaxFrameBytes).
+  size_t pending_bytes() const noexcept { return buffer_.size() - start_; }
+
+ private:
+  // Decides as much of buffer_[start_..] as possible.
+  void drain(std::vector<Event>& out);
+  void compact();
+
+  std::string buffer_;  // capacity kMaxFrameBytes, reserved once
+  size_t start_ = 0;    // first undecided byte of buffer_
+};
+
+}  // namespace runz::agent_proto

@@ -1,0 +1,64 @@
+#include "agent-proto/frame.hpp"
+
+#include "agent-proto/crc32.hpp"
+#include "common/error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace runz::agent_proto;
+
+TEST_CASE("encode_frame lays out the 16-byte header") {
+  const std::string f = encode_frame(MessageType::kStdout, 0x04030201u, "hi");
+  REQUIRE(f.size() == kHeaderBytes + 2);
+  CHECK(f.substr(0, 2) == "RZ");
+  CHECK(static_cast<uint8_t>(f[2]) == 1);
+  CHECK(static_cast<uint8_t>(f[3]) == 0x21);
+  CHECK(f.substr(4, 4) == std::string("\x01\x02\x03\x04", 4));
+  CHECK(f.substr(8, 4) == std::string("\x02\x00\x00\x00", 4));
+  const uint32_t crc = crc32(crc32(0, std::string_view(f).substr(0, 12)), "hi");
+  uint32_t stored = 0;
+  for (size_t i = 0; i < 4; ++i) stored |= static_cast<uint32_t>(static_cast<uint8_t>(f[12 + i])) << (8 * i);
+  CHECK(stored == crc);
+  CHECK(f.substr(16) == "hi");
+
+  const auto h = parse_header(f);
+  REQUIRE(h);
+  CHECK(h->type == MessageType::kStdout);
+  CHECK(h->stream == 0x04030201u);
+  CHECK(h->length == 2);
+  CHECK(h->crc == crc);
+}
+
+TEST_CASE("encode_frame refuses payloads over kMaxPayloadBytes") {
+  CHECK_NOTHROW(encode_frame(MessageType::kStdout, 1, std::string(kMaxPayloadBytes, 'x')));
+  CHECK_THROWS_AS(encode_frame(MessageType::kStdout, 1, std::string(kMaxPayloadBytes + 1, 'x')), runz::Error);
+}
+
+TEST_CASE("message type names") {
+  CHECK(type_name(MessageType::kHello) == "HELLO");
+  CHECK(type_name(MessageType::kShutdown) == "SHUTDOWN");
+  CHECK(type_name(static_cast<MessageType>(0x99)) == "UNKNOWN");
+  for (int n : {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x20, 0x21, 0x22, 0x30, 0x31, 0x32, 0x40}) {
+    const auto t = static_cast<uint8_t>(n);
+    CHECK(is_known_type(t));
+    const auto back = type_from_name(type_name(static_cast<MessageType>(t)));
+    REQUIRE(back);
+    CHECK(static_cast<uint8_t>(*back) == t);
+  }
+  for (int n : {0x00, 0x04, 0x0F, 0x15, 0x23, 0x33, 0x41, 0xFF}) CHECK_FALSE(is_known_type(static_cast<uint8_t>(n)));
+  CHECK_FALSE(type_from_name("hello"));
+}
+
+TEST_CASE("header_prefix_valid checks fields as they arrive") {
+  const std::string f = encode_frame(MessageType::kLog, 0, "x");
+  for (size_t n = 0; n <= kHeaderBytes; ++n) CHECK(header_prefix_valid(std::string_view(f).substr(0, n)));
+  CHECK_FALSE(header_prefix_valid("Q"));
+  CHECK_FALSE(header_prefix_valid("RQ"));
+  CHECK_FALSE(header_prefix_valid(std::string_view("RZ\x02", 3)));
+  CHECK_FALSE(header_prefix_valid(std::string_view("RZ\x01\x05", 4)));
+  std::string too_long = f.substr(0, 12);
+  too_long[8] = 0x01;
+  too_long[9] = 0x40;  // 16385
+  CHECK_FALSE(header_prefix_valid(too_long));
+  CHECK_FALSE(parse_header(std::string_view(f).substr(0, 15)));
+}

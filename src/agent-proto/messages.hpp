@@ -1,0 +1,151 @@
+// Typed payloads of the JSON messages of the agent protocol (docs/AGENT_PROTOCOL.md, "Messages").
+//
+// Each message has a struct, `to_json_payload(msg)` giving the payload text, `parse_<name>(payload)` reading
+// it back (throws ProtocolError naming the message and field), and `encode(stream, msg)` giving the whole
+// frame with the right type. OCI objects inside CREATE/EXEC (`process`, `linux`) use runz::spec's parser, so
+// the agent validates them exactly as the host did (a ConfigError from there propagates, with context).
+#pragma once
+
+#include "agent-proto/frame.hpp"
+#include "common/error.hpp"
+#include "spec/config.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runz::agent_proto {
+
+// A payload that does not match its message's schema. what(): "agent protocol: EXIT: status: must be an integer".
+class ProtocolError : public Error {
+ public:
+  explicit ProtocolError(const std::string& message) : Error("agent protocol: " + message, EPROTO) {}
+};
+
+inline constexpr const char* kAgentVersion = "0.1.0";
+
+// HELLO (agent -> host, stream 0).
+struct Hello {
+  uint32_t version = kProtocolVersion;
+  std::string agent = kAgentVersion;
+  std::string kernel;  // uname -r of the zone
+
+  bool operator==(const Hello&) const = default;
+};
+
+// ERROR (agent -> host): the failing step, its errno (0 when none applies) and a message.
+struct ErrorReport {
+  std::string step;
+  int errno_value = 0;  // JSON "errno"
+  std::string message;
+
+  bool operator==(const ErrorReport&) const = default;
+};
+
+// CREATED / STARTED (agent -> host): the process's pid inside the zone.
+struct ProcessPid {
+  int32_t pid = 0;
+
+  bool operator==(const ProcessPid&) const = default;
+};
+
+// EXIT (agent -> host): status is the exit code, or 128 + signal when a signal killed the process.
+struct Exit {
+  int status = 0;
+  std::optional<int> signal;
+
+  bool operator==(const Exit&) const = default;
+};
+
+// SIGNAL (host -> agent).
+struct Signal {
+  int signal = 0;
+  bool all = false;
+
+  bool operator==(const Signal&) const = default;
+};
+
+// RESIZE (host -> agent).
+struct Resize {
+  uint32_t height = 0;
+  uint32_t width = 0;
+
+  bool operator==(const Resize&) const = default;
+};
+
+// The container's root filesystem: the 9pfs tag the host exported the bundle's rootfs under.
+struct RootfsRef {
+  std::string tag = "rootfs";
+  bool readonly = false;
+
+  bool operator==(const RootfsRef&) const = default;
+};
+
+// A mount as CREATE carries it. Bind mounts arrive as type "9p" with the 9pfs `tag` of their export; a file
+// bind mount is exported as a directory holding only that file, named by `file` (empty for directories).
+struct ZoneMount {
+  std::string destination;
+  std::string type;
+  std::string source;
+  std::string tag;
+  std::string file;
+  std::vector<std::string> options;
+
+  bool operator==(const ZoneMount&) const = default;
+};
+
+// CREATE (host -> agent, new handle).
+struct Create {
+  std::string container;
+  RootfsRef rootfs;
+  std::string hostname;
+  std::string domainname;
+  spec::Process process;
+  std::vector<ZoneMount> mounts;
+  spec::Linux linux_;  // absent "linux" reads as empty
+
+  bool operator==(const Create&) const = default;
+};
+
+// EXEC (host -> agent, new handle).
+struct Exec {
+  std::string container;
+  spec::Process process;
+
+  bool operator==(const Exec&) const = default;
+};
+
+std::string to_json_payload(const Hello& message);
+std::string to_json_payload(const ErrorReport& message);
+std::string to_json_payload(const ProcessPid& message);
+std::string to_json_payload(const Exit& message);
+std::string to_json_payload(const Signal& message);
+std::string to_json_payload(const Resize& message);
+std::string to_json_payload(const Create& message);
+std::string to_json_payload(const Exec& message);
+
+Hello parse_hello(std::string_view payload);
+ErrorReport parse_error_report(std::string_view payload);
+ProcessPid parse_process_pid(std::string_view payload);
+Exit parse_exit(std::string_view payload);
+Signal parse_signal(std::string_view payload);
+Resize parse_resize(std::string_view payload);
+Create parse_create(std::string_view payload);
+Exec parse_exec(std::string_view payload);
+
+// Whole frames. ProcessPid needs the type (CREATED or STARTED) spelled out.
+std::string encode(uint32_t stream, const Hello& message);
+std::string encode(uint32_t stream, const ErrorReport& message);
+std::string encode(MessageType created_or_started, uint32_t stream, const ProcessPid& message);
+std::string encode(uint32_t stream, const Exit& message);
+std::string encode(uint32_t stream, const Signal& message);
+std::string encode(uint32_t stream, const Resize& message);
+std::string encode(uint32_t stream, const Create& message);
+std::string encode(uint32_t stream, const Exec& message);
+
+// EXIT for a wait(2) status: {status: code} or {status: 128+sig, signal: sig}.
+Exit exit_from_wait_status(int wait_status) noexcept;
+
+}  // namespace runz::agent_proto
