@@ -15,6 +15,13 @@ Server::Server(Export exp, ServerLimits limits)
   prime_proc_fd_dir();
 }
 
+void Server::reset_session(uint32_t max_msize_bytes) noexcept {
+  fids_.clear();
+  versioned_ = false;
+  if (max_msize_bytes != 0) limits_.max_msize_bytes = max_msize_bytes;
+  msize_ = limits_.max_msize_bytes;
+}
+
 std::vector<uint8_t> Server::handle(std::span<const uint8_t> request) {
   Header h;
   try {

@@ -38,6 +38,10 @@ class Server {
   // One request in, one reply out (size ≤ msize()).
   std::vector<uint8_t> handle(std::span<const uint8_t> request);
 
+  // Ends the session (every fid closed, Tversion needed again); a non-zero `max_msize_bytes` becomes
+  // the new transport maximum (the Xen transport learns it when the frontend's rings are mapped).
+  void reset_session(uint32_t max_msize_bytes) noexcept;
+
   // The negotiated msize (the transport maximum before Tversion).
   uint32_t msize() const noexcept { return msize_; }
   bool versioned() const noexcept { return versioned_; }

@@ -1,0 +1,158 @@
+#include "xen/p9/backend.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/fd.hpp"
+#include "xen/p9/node_ops.hpp"
+#include "xen/p9/seccomp_filter.hpp"
+#include "xen/p9/toolstack_nodes.hpp"
+#include "xen/p9/xen_sys.hpp"
+#include "xen/p9/xenbus_backend.hpp"
+
+namespace runz::p9 {
+
+namespace {
+
+Export open_export(const ExportSpec& e) {
+  if (e.file_name) return Export::open_single_file(e.host_path, *e.file_name, e.read_only);
+  return Export::open_directory(e.host_path, e.read_only);
+}
+
+// Each fid may hold two descriptors: use all the descriptors we are allowed.
+void raise_fd_limit() {
+  struct rlimit rl {};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &rl);  // best effort: the fid limit still bounds us
+  }
+}
+
+UniqueFd block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) throw_errno("sigprocmask");
+  UniqueFd fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!fd) throw_errno("signalfd");
+  return fd;
+}
+
+class Backend {
+ public:
+  explicit Backend(const BackendConfig& cfg) : cfg_(cfg) {}
+
+  void setup() {
+    raise_fd_limit();
+    std::vector<Export> exports;
+    for (const auto& e : cfg_.exports) {
+      exports.push_back(with_context("export " + quoted(e.tag), [&] { return open_export(e); }));
+    }
+    xs_ = LibXenstore::open();
+    gnt_ = LibGnttab::open();
+    evtchn_ = LibEvtchn::open();
+    stop_ = block_stop_signals();
+    for (size_t i = 0; i < cfg_.exports.size(); ++i) {
+      DeviceConfig dc{cfg_.domid, cfg_.exports[i].devid, cfg_.exports[i].tag, cfg_.backend_domid};
+      if (cfg_.write_nodes) write_device_nodes(xs_->raw(), dc);
+      devices_.push_back(std::make_unique<Device>(dc, std::move(exports[i]), *xs_, *gnt_, *evtchn_));
+      devices_.back()->start();
+    }
+    prime_proc_fd_dir();
+    if (cfg_.seccomp) {
+      load_backend_seccomp();
+      std::cerr << "runz-p9-backend: domain " << cfg_.domid << ": seccomp filter loaded\n";
+    }
+  }
+
+  void serve() {
+    bool more = false;
+    while (!all_closed()) {
+      pollfd fds[3] = {{xs_->fd(), POLLIN, 0}, {evtchn_->fd(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+      const int n = ::poll(fds, 3, more ? 0 : -1);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("poll");
+      }
+      if ((fds[2].revents & POLLIN) != 0) {
+        std::cerr << "runz-p9-backend: domain " << cfg_.domid << ": stop signal, closing devices\n";
+        for (auto& d : devices_) d->shutdown();
+        return;
+      }
+      if ((fds[0].revents & POLLIN) != 0) {
+        while (auto ev = xs_->next_watch_event()) {
+          for (auto& d : devices_) {
+            if (ev->second == d->watch_token()) d->on_frontend_changed();
+          }
+        }
+      }
+      more = false;
+      if ((fds[1].revents & POLLIN) != 0) {
+        if (auto port = evtchn_->pending()) {
+          evtchn_->unmask(*port);
+          busy_.push_back(*port);
+        }
+      }
+      // Serve each ring that fired (and those left with work), round-robin, a bounded batch each.
+      std::vector<uint32_t> again;
+      for (uint32_t port : busy_) {
+        for (auto& d : devices_) {
+          bool ring_more = false;
+          if (d->on_port(port, &ring_more)) {
+            if (ring_more) again.push_back(port);
+            break;
+          }
+        }
+      }
+      busy_ = std::move(again);
+      more = !busy_.empty();
+    }
+  }
+
+ private:
+  bool all_closed() const {
+    for (const auto& d : devices_) {
+      if (!d->closed()) return false;
+    }
+    return true;
+  }
+
+  const BackendConfig& cfg_;
+  std::unique_ptr<LibXenstore> xs_;
+  std::unique_ptr<LibGnttab> gnt_;
+  std::unique_ptr<LibEvtchn> evtchn_;
+  UniqueFd stop_;
+  std::vector<std::unique_ptr<Device>> devices_;  // destroyed before the handles above
+  std::vector<uint32_t> busy_;
+};
+
+}  // namespace
+
+int run_backend(const BackendConfig& config) noexcept {
+  try {
+    Backend b(config);
+    try {
+      b.setup();
+    } catch (const std::exception& e) {
+      std::cerr << "runz-p9-backend: domain " << config.domid << ": set-up: " << e.what() << "\n";
+      return 1;
+    }
+    b.serve();
+    std::cerr << "runz-p9-backend: domain " << config.domid << ": all devices closed\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "runz-p9-backend: domain " << config.domid << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace runz::p9

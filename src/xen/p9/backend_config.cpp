@@ -1,0 +1,106 @@
+#include "xen/p9/backend_config.hpp"
+
+#include <cerrno>
+#include <set>
+
+#include "common/error.hpp"
+#include "xen/p9/xenbus_backend.hpp"
+
+namespace runz::p9 {
+
+const char* const kBackendUsage =
+    "usage: runz-p9-backend --domid N [--backend-domid B] [--write-nodes] [--no-seccomp] "
+    "--export DEVID:TAG:HOSTPATH[:ro][:file=NAME] [--export ...]";
+
+namespace {
+constexpr size_t kMaxTagBytes = 31;
+constexpr uint32_t kMaxDomid = 0x7FEF;  // DOMID_FIRST_RESERVED - 1
+
+[[noreturn]] void bad(const std::string& what) { throw Error(what + "\n" + kBackendUsage, EINVAL); }
+
+uint32_t parse_number(std::string_view s, const char* what) {
+  const auto v = parse_xs_u32(s);
+  if (!v) bad(std::string(what) + " " + quoted(s) + " is not a number");
+  return *v;
+}
+
+bool valid_tag(std::string_view tag) {
+  if (tag.empty() || tag.size() > kMaxTagBytes) return false;
+  for (char c : tag) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+}  // namespace
+
+ExportSpec parse_export_spec(std::string_view value) {
+  ExportSpec spec;
+  const auto c1 = value.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : value.find(':', c1 + 1);
+  if (c2 == std::string_view::npos) bad("--export " + quoted(value) + ": expected DEVID:TAG:HOSTPATH");
+  spec.devid = parse_number(value.substr(0, c1), "devid");
+  spec.tag = std::string(value.substr(c1 + 1, c2 - c1 - 1));
+  if (!valid_tag(spec.tag)) bad("tag " + quoted(spec.tag) + ": 1-31 characters of [A-Za-z0-9._-]");
+  std::string_view rest = value.substr(c2 + 1);
+  // Options come last; peel them off the end.
+  for (int i = 0; i < 2; ++i) {
+    const auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos) break;
+    const std::string_view opt = rest.substr(colon + 1);
+    if (opt == "ro" && !spec.read_only) {
+      spec.read_only = true;
+    } else if (opt.substr(0, 5) == "file=" && !spec.file_name) {
+      spec.file_name = std::string(opt.substr(5));
+      if (spec.file_name->empty() || *spec.file_name == "." || *spec.file_name == ".." ||
+          spec.file_name->find('/') != std::string::npos) {
+        bad("file name " + quoted(*spec.file_name) + " must be one path component");
+      }
+    } else {
+      break;
+    }
+    rest = rest.substr(0, colon);
+  }
+  if (rest.empty() || rest[0] != '/') bad("host path " + quoted(rest) + " must be absolute");
+  spec.host_path = std::string(rest);
+  return spec;
+}
+
+BackendConfig parse_backend_args(const std::vector<std::string>& args) {
+  BackendConfig cfg;
+  bool have_domid = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) bad(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--domid") {
+      cfg.domid = parse_number(value(), "domid");
+      have_domid = true;
+    } else if (a == "--backend-domid") {
+      cfg.backend_domid = parse_number(value(), "backend domid");
+    } else if (a == "--export") {
+      cfg.exports.push_back(parse_export_spec(value()));
+    } else if (a == "--write-nodes") {
+      cfg.write_nodes = true;
+    } else if (a == "--no-seccomp") {
+      cfg.seccomp = false;
+    } else {
+      bad("unknown argument " + quoted(a));
+    }
+  }
+  if (!have_domid) bad("--domid is required");
+  if (cfg.domid == 0 || cfg.domid > kMaxDomid) bad("domid " + std::to_string(cfg.domid) + " is not a guest domain");
+  if (cfg.exports.empty()) bad("at least one --export is required");
+  std::set<uint32_t> devids;
+  std::set<std::string> tags;
+  for (const auto& e : cfg.exports) {
+    if (!devids.insert(e.devid).second) bad("devid " + std::to_string(e.devid) + " exported twice");
+    if (!tags.insert(e.tag).second) bad("tag " + quoted(e.tag) + " exported twice");
+  }
+  return cfg;
+}
+
+}  // namespace runz::p9

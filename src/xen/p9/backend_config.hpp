@@ -1,0 +1,39 @@
+// Configuration of one runz-p9-backend process (one guest domain, any number of exports), from argv:
+//   runz-p9-backend --domid N [--backend-domid B] [--write-nodes] [--no-seccomp]
+//                   --export DEVID:TAG:HOSTPATH[:ro][:file=NAME] [--export ...]
+// HOSTPATH may itself contain ':' (the optional suffixes are taken from the end). With file=NAME,
+// HOSTPATH is a regular file served as the only entry NAME of a synthetic directory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runz::p9 {
+
+struct ExportSpec {
+  uint32_t devid = 0;
+  std::string tag;
+  std::string host_path;
+  bool read_only = false;
+  std::optional<std::string> file_name;  // single-file export
+};
+
+struct BackendConfig {
+  uint32_t domid = 0;
+  uint32_t backend_domid = 0;
+  bool write_nodes = false;  // also do the toolstack's part (write_device_nodes) at start
+  bool seccomp = true;
+  std::vector<ExportSpec> exports;
+};
+
+// Parses one --export value. Throws runz::Error (EINVAL) naming what is wrong.
+ExportSpec parse_export_spec(std::string_view value);
+// Parses argv (without argv[0]). Throws runz::Error (EINVAL) with a usage hint.
+BackendConfig parse_backend_args(const std::vector<std::string>& args);
+
+extern const char* const kBackendUsage;
+
+}  // namespace runz::p9
