@@ -1,0 +1,47 @@
+# testlib.sh: helpers for conformance tests (sourced: . "$RUNZ_TESTLIB"). Runs in dom0, busybox sh.
+# In every test: $RUNZ_TEST_NAME (suite/name), $RUNZ_TEST_TMP (an empty scratch dir, also the cwd),
+# $RUNZ_TEST_DIR (the suite's directory: put fixtures next to the tests).
+ZONE_DIR=${ZONE_DIR:-/usr/lib/runz/zone}
+
+log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds; 1 if it never did
+wait_for() {
+  _wf_n=$(($1 * 5))
+  shift
+  while [ "$_wf_n" -gt 0 ]; do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+    _wf_n=$((_wf_n - 1))
+  done
+  return 1
+}
+
+# domains other than dom0, one name a line (xl as an independent witness)
+other_domains() { xl list 2>/dev/null | awk 'NR>2 {print $1}'; }
+# domain ids that xenstore knows under /local/domain, one a line
+xenstore_domids() { xenstore-list /local/domain 2>/dev/null; }
+
+# make_marker_initrd OUT MARKER: a busybox initramfs whose /init prints MARKER (and the zone's uptime) on
+# hvc0, then powers the zone off
+make_marker_initrd() {
+  _mi=$RUNZ_TEST_TMP/marker-initrd.$$
+  rm -rf "$_mi"
+  mkdir -p "$_mi/bin" "$_mi/dev" "$_mi/proc"
+  cp /bin/busybox "$_mi/bin/busybox"
+  cat >"$_mi/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox mount -t proc proc /proc
+echo "$2 uptime=\$(/bin/busybox cut -d' ' -f1 /proc/uptime) kernel=\$(/bin/busybox uname -r)" >/dev/hvc0
+/bin/busybox poweroff -f
+INIT
+  chmod 0755 "$_mi/init"
+  (cd "$_mi" && find . | cpio -o -H newc 2>/dev/null) >"$1" || return 1
+  rm -rf "$_mi"
+}
+
+# domain_state NAME: the state column of xl list (r b p s c d flags), empty if absent
+domain_state() { xl list 2>/dev/null | awk -v n="$1" '$1 == n {print $5}'; }

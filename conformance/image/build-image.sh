@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# build-image.sh --build-dir DIR [--out-dir DIR] [--force]
+#
+# Builds the emulated Xen host's base image from Debian packages (by name) and runz's install tree:
+#   <out>/conformance/image/<key>/xen            Xen 4.17 (zcat /boot/xen-4.17-amd64.gz), QEMU's -kernel
+#   <out>/conformance/image/<key>/vmlinuz        the Debian kernel, dom0's kernel (first -initrd module)
+#   <out>/conformance/image/<key>/base.cpio      dom0's initramfs (busybox, Xen toolstack + libraries,
+#                                                kernel modules, containerd/ctr/runc, runz's install tree,
+#                                                /usr/lib/runz/zone/vmlinux = the same kernel as an ELF)
+# The per-boot payload (tests, ad-hoc files) is a second cpio that the runners append (lib/boot.sh).
+#
+# Cache: key = sha256 over this directory's files, the versions of the Debian packages used, the content of
+# every host file copied in, the kernel .deb and runz's install tree. A run with nothing changed prints
+# "image cache hit <key>" and does nothing else. The last stdout line is always RUNZ_IMAGE_DIR=<dir>.
+#
+# Install tree: `DESTDIR=<stage> cmake --install <build dir> --prefix /usr`, then, for binaries that have no
+# install rule yet, the build-tree paths below are copied into the same stage. Missing ones are skipped.
+#
+# Environment: RUNZ_CACHE_DIR (downloaded .debs; default <repo>/.cache), RUNZ_KERNEL_PKG (default: what
+# linux-image-amd64 depends on), RUNZ_IMAGE_COMPRESS (none|zstd|gzip, default none:
+# unpacking is ~4x faster than zstd under TCG, see conformance/README.md), RUNZ_IMAGE_KEEP
+# (image dirs kept per build dir, default 2).
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BUILD_DIR="" OUT_DIR="" FORCE=0
+while (($#)); do
+  case $1 in
+    --build-dir) BUILD_DIR=$2; shift 2 ;;
+    --out-dir) OUT_DIR=$2; shift 2 ;;
+    --force) FORCE=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "build-image: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$BUILD_DIR" ] || { echo "build-image: --build-dir is required" >&2; exit 2; }
+mkdir -p "$BUILD_DIR"
+BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
+OUT_DIR=${OUT_DIR:-$BUILD_DIR}
+IMGROOT=$OUT_DIR/conformance/image
+CACHE=${RUNZ_CACHE_DIR:-$REPO/.cache}
+COMPRESS=${RUNZ_IMAGE_COMPRESS:-none}
+mkdir -p "$IMGROOT" "$CACHE/debs"
+log() { echo "build-image: $*" >&2; }
+T0=$(date +%s.%N)
+elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+
+# One builder per output dir at a time; a second one waits and then gets a cache hit.
+exec 9>"$IMGROOT/.lock"
+flock -w 3600 9 || { log "timed out waiting for $IMGROOT/.lock"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------------
+# What goes in, from the host (absolute paths; ELF files get their ldd closure added)
+XENBIN=/usr/lib/xen-4.17/bin
+HOST_FILES=(
+  /boot/xen-4.17-amd64.gz
+  /bin/busybox
+  $XENBIN/xl $XENBIN/xenstored $XENBIN/xenconsoled $XENBIN/xen-init-dom0 $XENBIN/xenconsole $XENBIN/xentop
+  /usr/bin/xenstore
+  /usr/bin/containerd /usr/bin/ctr /usr/bin/containerd-shim-runc-v2 /usr/sbin/runc
+  /lib/x86_64-linux-gnu/libgcc_s.so.1 # glibc dlopen()s it for pthread_cancel; ldd does not list it
+)
+XENSTORE_LINKS="xenstore-ls xenstore-read xenstore-write xenstore-list xenstore-rm xenstore-exists
+                xenstore-watch xenstore-chmod"
+PACKAGES="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils busybox-static containerd runc"
+# runz binaries in a build tree that has no install rule for them yet: <build path> <installed path>
+BUILD_TREE_BINS=(
+  "src/runtime/runz usr/bin/runz"
+  "src/shim-v2/containerd-shim-runz-v2 usr/bin/containerd-shim-runz-v2"
+  "guest/runz-agent usr/lib/runz/zone/runz-agent"
+)
+
+# ---------------------------------------------------------------------------------------------------------
+# 1. the kernel .deb (downloaded, never installed)
+KPKG=${RUNZ_KERNEL_PKG:-$(apt-cache depends linux-image-amd64 2>/dev/null |
+                          awk '/Depends: linux-image-[0-9]/{print $2; exit}')}
+KDEB=""
+if [ -n "$KPKG" ]; then
+  KDEB=$(ls -t "$CACHE/debs/${KPKG}"_*.deb 2>/dev/null | head -1 || true)
+  if [ -z "$KDEB" ]; then
+    log "downloading $KPKG into $CACHE/debs"
+    (cd "$CACHE/debs" && apt-get download "$KPKG" >&2)
+    KDEB=$(ls -t "$CACHE/debs/${KPKG}"_*.deb | head -1)
+  fi
+else
+  KDEB=$(ls -t "$CACHE"/debs/linux-image-*-amd64_*.deb 2>/dev/null | head -1 || true)
+  [ -n "$KDEB" ] || { log "cannot tell which kernel package to use (apt-cache failed) and none is cached"; exit 1; }
+  log "apt-cache gave no kernel package; using cached $KDEB"
+fi
+
+# 2. runz's install tree → stage (DESTDIR-style)
+STAGE=$IMGROOT/stage
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+if [ -f "$BUILD_DIR/cmake_install.cmake" ]; then
+  DESTDIR=$STAGE cmake --install "$BUILD_DIR" --prefix /usr >"$IMGROOT/stage-install.log" 2>&1 ||
+    { log "cmake --install failed:"; cat "$IMGROOT/stage-install.log" >&2; exit 1; }
+fi
+for pair in "${BUILD_TREE_BINS[@]}"; do
+  set -- $pair
+  if [ -e "$STAGE/$2" ]; then continue; fi
+  if [ -f "$BUILD_DIR/$1" ]; then
+    install -D -m 0755 "$BUILD_DIR/$1" "$STAGE/$2"
+    log "staged $1 -> /$2"
+  else
+    log "not built (skipped): $BUILD_DIR/$1"
+  fi
+done
+
+# 3. the ldd closure of the host binaries and the staged ELF files
+is_elf() { [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; }
+closure() { # prints absolute library paths needed by the ELF files given
+  local f
+  for f in "$@"; do
+    is_elf "$f" || continue
+    ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' || true
+  done | sort -u
+}
+mapfile -t STAGE_ELFS < <(find "$STAGE" -type f | sort)
+mapfile -t LIBS < <(closure "${HOST_FILES[@]}" "${STAGE_ELFS[@]}")
+ALL_HOST=("${HOST_FILES[@]}" "${LIBS[@]}")
+for f in "${ALL_HOST[@]}"; do [ -e "$f" ] || { log "missing host file $f (is scripts/deps.sh done?)"; exit 1; }; done
+
+# 4. the key
+INPUTS=$IMGROOT/inputs.$$
+{
+  echo "# image build scripts"
+  (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+  echo "# Debian packages"
+  pkgs="$PACKAGES $( (dpkg -S "${ALL_HOST[@]}" 2>/dev/null || true) | cut -d: -f1 | tr ', ' '\n\n' | sort -u)"
+  (dpkg-query -W -f='${Package}:${Architecture} ${Version}\n' $pkgs 2>/dev/null || true) | sort -u
+  echo "# host files"
+  sha256sum "${ALL_HOST[@]}"
+  echo "# kernel"
+  (cd "$(dirname "$KDEB")" && sha256sum "$(basename "$KDEB")")
+  echo "# install tree"
+  (cd "$STAGE" && find . \( -type f -o -type l \) | LC_ALL=C sort | while read -r f; do
+     if [ -L "$f" ]; then echo "link $(readlink "$f") $f"; else echo "$(sha256sum <"$f" | cut -c1-64) $(stat -c %a "$f") $f"; fi
+   done)
+  echo "# options"
+  echo "compress=$COMPRESS"
+} >"$INPUTS"
+KEY=$(sha256sum <"$INPUTS" | cut -c1-16)
+DEST=$IMGROOT/$KEY
+if [ "$FORCE" = 0 ] && [ -f "$DEST/complete" ]; then
+  rm -f "$INPUTS"
+  touch "$DEST/complete" # last use, for pruning
+  log "image cache hit $KEY ($(elapsed) s)"
+  echo "RUNZ_IMAGE_DIR=$DEST"
+  exit 0
+fi
+log "building image $KEY (inputs: $DEST/inputs.txt)"
+
+# ---------------------------------------------------------------------------------------------------------
+# 5. build into a temporary dir, then rename
+WORK=$IMGROOT/$KEY.tmp.$$
+rm -rf "$DEST" "$WORK"
+mkdir -p "$WORK"
+trap 'rm -rf "$WORK" "$INPUTS"' EXIT
+mv "$INPUTS" "$WORK/inputs.txt"
+R=$WORK/root
+mkdir -p "$R"/usr/{bin,sbin,lib,lib64} "$R"/{dev,proc,sys,run,tmp,root,etc/xen,var/lib,var/log,mnt,opt,payload}
+ln -s usr/bin "$R/bin"; ln -s usr/sbin "$R/sbin"; ln -s usr/lib "$R/lib"; ln -s usr/lib64 "$R/lib64"
+ln -s ../run "$R/var/run"
+ln -s ../run/lock "$R/var/lock"
+chmod 1777 "$R/tmp"
+chmod 0700 "$R/root"
+# a host path in the image's merged-/usr layout
+dst() { case $1 in /bin/*|/sbin/*|/lib/*|/lib64/*) echo "$R/usr$1" ;; *) echo "$R$1" ;; esac; }
+put() { local d; d=$(dst "$1"); mkdir -p "$(dirname "$d")"; cp -L --preserve=mode "$1" "$d"; }
+
+zcat /boot/xen-4.17-amd64.gz >"$WORK/xen"
+for f in "${HOST_FILES[@]}" "${LIBS[@]}"; do
+  [ "$f" = /boot/xen-4.17-amd64.gz ] || put "$f"
+done
+for l in $XENSTORE_LINKS; do ln -s xenstore "$R/usr/bin/$l"; done
+# busybox applets as symlinks, where no real program is installed
+busybox --list-full | while read -r a; do
+  d=$(dst "/$a")
+  [ -e "$d" ] || [ -L "$d" ] || { mkdir -p "$(dirname "$d")"; ln -s /bin/busybox "$d"; }
+done
+
+# the kernel: dom0's vmlinuz, the zone's vmlinux, modules
+K=$WORK/kernel
+mkdir -p "$K"
+dpkg-deb -x "$KDEB" "$K"
+KVER=$(ls "$K/lib/modules" | head -1)
+cp "$K/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+depmod -b "$K" "$KVER"
+mkdir -p "$R/usr/lib/runz/zone"
+"$HERE/extract-vmlinux.sh" "$K/boot/vmlinuz-$KVER" "$R/usr/lib/runz/zone/vmlinux"
+cp "$K/boot/vmlinuz-$KVER" "$R/usr/lib/runz/zone/vmlinuz" # baseline for the vmlinux-vs-vmlinuz benchmark
+KM=$K/lib/modules/$KVER
+# prints the module's path relative to $KM followed by its dependencies' (deepest last), one per line
+moddeps() {
+  local m=$1 line
+  line=$(grep -E "(^|/)${m}\.ko:" "$KM/modules.dep" || true)
+  [ -n "$line" ] || { log "module $m not found in $KVER"; return 1; }
+  echo "${line%%:*}"
+  for d in ${line#*:}; do echo "$d"; done
+}
+MODS=$WORK/modules.list
+: >"$MODS"
+: >"$WORK/modules.load"
+while read -r m load; do
+  case $m in ''|'#'*) continue ;; esac
+  moddeps "$m" >>"$MODS"
+  [ "$load" = yes ] && echo "$m" >>"$WORK/modules.load"
+done <"$HERE/dom0-modules.txt"
+: >"$WORK/zone-modules.order"
+while read -r m; do
+  case $m in ''|'#'*) continue ;; esac
+  moddeps "$m" >"$WORK/one"
+  cat "$WORK/one" >>"$MODS"
+  tac "$WORK/one" >>"$WORK/zone-modules.order" # dependencies first
+done <"$HERE/zone-modules.txt"
+awk '!seen[$0]++' "$WORK/zone-modules.order" >"$R/usr/lib/runz/zone/modules.order"
+RM=$R/usr/lib/modules/$KVER
+for m in $(sort -u "$MODS"); do install -D -m 0644 "$KM/$m" "$RM/$m"; done
+cp "$KM"/modules.order "$KM"/modules.builtin "$KM"/modules.builtin.modinfo "$RM/"
+depmod -b "$R" "$KVER" # modules.dep for the modules in the image (/lib -> usr/lib)
+cp "$KM/modules.dep" "$RM/modules.dep.full" # the whole kernel's, for building zone initramfs images
+mkdir -p "$R/etc/runz-dom0"
+cp "$WORK/modules.load" "$R/etc/runz-dom0/modules.load"
+echo "$KVER" >"$R/etc/runz-dom0/kernel-version"
+
+# runz's install tree
+cp -a "$STAGE/." "$R/"
+# provisional zone initramfs until the guest build installs its own initrd.img: the agent as /init, the
+# zone modules and their load order
+ZD=$R/usr/lib/runz/zone
+if [ ! -e "$ZD/initrd.img" ] && [ -f "$ZD/runz-agent" ]; then
+  Z=$WORK/zone-initrd
+  mkdir -p "$Z/lib/modules" "$Z/dev" "$Z/proc" "$Z/sys"
+  cp "$ZD/runz-agent" "$Z/init"
+  while read -r m; do cp "$KM/$m" "$Z/lib/modules/"; echo "$(basename "$m")"; done \
+    <"$ZD/modules.order" >"$Z/modules.list"
+  (cd "$Z" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$ZD/initrd.img"
+  log "built provisional zone initrd.img (agent + $(wc -l <"$Z/modules.list") modules)"
+fi
+
+# configuration and /init
+cat >"$R/etc/xen/xl.conf" <<'EOF'
+autoballoon="off"
+EOF
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
+printf 'root:x:0:\ntty:x:5:\n' >"$R/etc/group"
+printf 'hosts: files\n' >"$R/etc/nsswitch.conf"
+printf '127.0.0.1 localhost dom0\n' >"$R/etc/hosts"
+: >"$R/etc/fstab"
+install -m 0755 "$HERE/dom0-init" "$R/init"
+
+# the archive (owned by root whoever builds it)
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$WORK/base.cpio"
+(cd "$R" && find . -type f | LC_ALL=C sort | xargs du -k | sort -k2) >"$WORK/manifest.txt"
+case $COMPRESS in
+  zstd) zstd -q -T0 -10 --rm "$WORK/base.cpio" -o "$WORK/base.cpio.zst"; BASE=base.cpio.zst ;;
+  gzip) gzip -1 "$WORK/base.cpio"; BASE=base.cpio.gz ;;
+  none) BASE=base.cpio ;;
+  *) log "unknown RUNZ_IMAGE_COMPRESS=$COMPRESS"; exit 2 ;;
+esac
+echo "$BASE" >"$WORK/base-name"
+echo "$KVER" >"$WORK/kernel-version"
+rm -rf "$R" "$K" "$WORK/one" "$WORK/zone-initrd"
+touch "$WORK/complete"
+mv "$WORK" "$DEST"
+trap - EXIT
+log "built image $KEY in $(elapsed) s: $(du -sh "$DEST/$BASE" | cut -f1) $BASE"
+
+# keep the newest few images of this build dir
+ls -1dt "$IMGROOT"/*/complete 2>/dev/null | tail -n +$((${RUNZ_IMAGE_KEEP:-2} + 1)) | while read -r c; do
+  d=$(dirname "$c"); log "pruning old image $(basename "$d")"; rm -rf "$d"
+done
+echo "RUNZ_IMAGE_DIR=$DEST"
