@@ -77,7 +77,12 @@ void Device::start() {
 }
 
 void Device::on_frontend_changed() {
-  const auto value = xs_.read(frontend_path(config_) + "/state");
+  std::optional<std::string> value;
+  try {
+    value = xs_.read(frontend_path(config_) + "/state");
+  } catch (const std::exception& e) {
+    std::cerr << log_prefix() << "reading the frontend state: " << e.what() << "\n";  // treated as gone
+  }
   std::optional<std::string_view> view;
   if (value) view = *value;
   apply(event_for_frontend_state(view));
@@ -160,6 +165,10 @@ bool Device::on_port(uint32_t local_port, bool* more) {
       *more = r->service(server_);
     } catch (const RingError& e) {
       std::cerr << log_prefix() << "protocol violation: " << e.what() << "; closing the device\n";
+      apply(DeviceEvent::kProtocolViolation);
+    } catch (const std::exception& e) {
+      // E.g. the event channel went away under us: this device is finished, the others carry on.
+      std::cerr << log_prefix() << "serving the ring: " << e.what() << "; closing the device\n";
       apply(DeviceEvent::kProtocolViolation);
     }
     return true;
