@@ -11,6 +11,7 @@ PKGS=(
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils  # the emulated Xen host
   busybox-static cpio zstd xz-utils kmod                         # dom0 / zone initramfs contents and tools
   containerd                                                    # client tests inside the emulated host
+  debhelper lintian rpm                                         # .deb/.rpm builds and their tests (packaging/)
 )
 missing=()
 for p in "${PKGS[@]}"; do
