@@ -102,6 +102,21 @@ check_zone() {
     check "$z/initrd.img is an uncompressed newc cpio" [ "$(head -c 6 "$z/initrd.img")" = 070701 ]
     mkdir -p "$x" && (cd "$x" && cpio -id --quiet <"$z/initrd.img" 2>/dev/null)
   fi
+  # /dev/console: a second newc archive appended to the first (cpio -i reads only the first)
+  local raw="$x.raw" off hdr
+  if [ "$comp" = gzip ]; then gzip -dc <"$z/initrd.img" >"$raw"; else cp "$z/initrd.img" "$raw"; fi
+  off=$(grep -obUa 'dev/console' "$raw" | head -n 1 | cut -d: -f1)
+  if [ -n "$off" ] && [ "$off" -ge 110 ]; then
+    hdr=$(dd if="$raw" bs=1 skip=$((off - 110)) count=110 status=none)
+    check "initrd /dev/console header is newc" [ "${hdr:0:6}" = 070701 ]
+    check "initrd /dev/console is a char device 0600" [ "${hdr:14:8}" = 00002180 ]
+    check "initrd /dev/console is 5:1" [ "${hdr:78:16}" = 0000000500000001 ]
+    check "initrd /dev/console archive is 4-byte aligned" [ $(((off - 110) % 4)) = 0 ]
+    check "initrd ends with a trailer" grep -qa 'TRAILER!!!' <(tail -c 200 "$raw")
+  else
+    fail "initrd has no /dev/console entry"
+  fi
+  rm -f "$raw"
   check "initrd /init is the agent" cmp -s "$x/init" "$AGENT"
   check "initrd /init is executable" [ -x "$x/init" ]
   check "initrd has /lib/modules/modules.list" [ -f "$x/lib/modules/modules.list" ]
