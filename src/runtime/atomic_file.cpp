@@ -1,0 +1,73 @@
+#include "runtime/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+#include "common/error.hpp"
+#include "common/fd.hpp"
+
+namespace runz::runtime {
+namespace {
+
+void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("write " + runz::quoted(path.string()));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::filesystem::path temp_beside(const std::filesystem::path& path) {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  return path.parent_path() /
+         ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view data, mode_t mode) {
+  const std::filesystem::path temp = temp_beside(path);
+  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (!fd) throw_errno("create " + runz::quoted(temp.string()));
+  try {
+    write_all(fd.get(), data, temp);
+    if (::fsync(fd.get()) != 0) throw_errno("fsync " + runz::quoted(temp.string()));
+    fd.reset();
+    if (::rename(temp.c_str(), path.c_str()) != 0) throw_errno("rename to " + runz::quoted(path.string()));
+  } catch (...) {
+    ::unlink(temp.c_str());
+    throw;
+  }
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd) throw_errno("open " + runz::quoted(dir.string()));
+  if (::fsync(dir_fd.get()) != 0) throw_errno("fsync " + runz::quoted(dir.string()));
+}
+
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::nullopt;
+    throw_errno("open " + runz::quoted(path.string()));
+  }
+  std::string data;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("read " + runz::quoted(path.string()));
+    }
+    if (n == 0) break;
+    data.append(buffer, static_cast<std::size_t>(n));
+  }
+  return data;
+}
+
+}  // namespace runz::runtime

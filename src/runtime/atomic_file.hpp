@@ -1,0 +1,20 @@
+// Crash-safe file replacement: a reader sees the old content or the new, never a torn file.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace runz::runtime {
+
+// Writes `data` to a temp file beside `path` (same directory), fsyncs it, renames it over `path`, then
+// fsyncs the directory. The temp file is removed on failure. Throws runz::Error naming the path.
+void write_file_atomic(const std::filesystem::path& path, std::string_view data, mode_t mode = 0600);
+
+// The whole file; nullopt when it does not exist. Throws runz::Error on other failures.
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
+
+}  // namespace runz::runtime

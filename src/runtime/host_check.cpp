@@ -1,0 +1,43 @@
+#include "runtime/host_check.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+#include "runtime/atomic_file.hpp"
+
+namespace runz::runtime {
+namespace {
+
+constexpr const char* kPrefix = "runz needs a Xen dom0: ";
+
+}  // namespace
+
+void check_xen_dom0(const std::filesystem::path& capabilities, const std::filesystem::path& privcmd) {
+  std::optional<std::string> caps;
+  try {
+    caps = read_file_if_exists(capabilities);
+  } catch (const Error& e) {
+    throw Error(kPrefix + std::string("cannot read ") + capabilities.string() + " (" + e.what() + ")", e.code());
+  }
+  if (!caps) {
+    throw Error(kPrefix + capabilities.string() +
+                    " not found (is this host running under Xen with xenfs mounted?)",
+                ENOENT);
+  }
+  if (caps->find("control_d") == std::string::npos) {
+    throw Error(kPrefix + capabilities.string() +
+                " does not list `control_d` (this host is a Xen guest, not the control domain)");
+  }
+  struct stat st {};
+  if (::stat(privcmd.c_str(), &st) != 0) {
+    const int err = errno;
+    throw Error(kPrefix + privcmd.string() + ": " + std::strerror(err) + " (is the xen-privcmd driver loaded?)",
+                err);
+  }
+}
+
+}  // namespace runz::runtime
