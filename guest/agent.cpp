@@ -1,0 +1,313 @@
+#include "guest/agent.hpp"
+
+#include "common/error.hpp"
+#include "guest/signals.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace runz::guest {
+
+namespace ap = agent_proto;
+using Clock = std::chrono::steady_clock;
+
+Agent::Agent(ConsoleChannel& console, AgentOptions options) : console_(console), options_(std::move(options)) {}
+
+ManagedProcess* Agent::find(uint32_t handle) {
+  auto it = processes_.find(handle);
+  return it == processes_.end() ? nullptr : &it->second;
+}
+
+void Agent::send_error(uint32_t stream, std::string_view step, const std::exception& e) {
+  const auto* error = dynamic_cast<const Error*>(&e);
+  console_.send_error(stream, step, error ? error->code() : 0, e.what());
+}
+
+AgentStop Agent::run() {
+  enum class Kind { kConsole, kReaper, kReport, kOutput, kStdin };
+  struct Source {
+    Kind kind;
+    uint32_t handle;
+  };
+  std::vector<pollfd> fds;
+  std::vector<Source> sources;
+  std::vector<ap::Event> events;
+  for (;;) {
+    fds.clear();
+    sources.clear();
+    fds.push_back({console_.read_fd(), POLLIN, 0});
+    sources.push_back({Kind::kConsole, 0});
+    fds.push_back({reaper_.fd(), POLLIN, 0});
+    sources.push_back({Kind::kReaper, 0});
+    std::optional<Clock::time_point> deadline;
+    for (auto& [handle, p] : processes_) {
+      if (p.report) {
+        fds.push_back({p.report.get(), POLLIN, 0});
+        sources.push_back({Kind::kReport, handle});
+      }
+      for (int fd : {p.stdio.stdout_fd(), p.stdio.stderr_fd()}) {
+        if (fd < 0) continue;
+        fds.push_back({fd, POLLIN, 0});
+        sources.push_back({Kind::kOutput, handle});
+      }
+      if (const int fd = p.stdio.stdin_poll_fd(); fd >= 0) {
+        fds.push_back({fd, POLLOUT, 0});
+        sources.push_back({Kind::kStdin, handle});
+      }
+      if (p.drain_deadline && (!deadline || *p.drain_deadline < *deadline)) deadline = p.drain_deadline;
+    }
+    int timeout_ms = -1;
+    if (deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      timeout_ms = static_cast<int>(std::clamp<long long>(left + 1, 0, 60'000));
+    }
+    const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+    if (ready < 0 && errno != EINTR) throw_errno("poll");
+
+    for (size_t i = 0; ready > 0 && i < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      const Source source = sources[i];
+      if (source.kind == Kind::kConsole) {
+        events.clear();
+        const bool open = console_.read_events(events);
+        for (const auto& event : events) {
+          if (const auto* frame = std::get_if<ap::Frame>(&event)) {
+            if (frame->type == ap::MessageType::kShutdown) return AgentStop::kShutdown;
+            on_frame(*frame);
+          }
+          // Console text from the host side is not expected; it is ignored.
+        }
+        if (!open) return AgentStop::kConsoleClosed;
+        continue;
+      }
+      if (source.kind == Kind::kReaper) {
+        for (const auto& [pid, status] : reaper_.reap()) on_reaped(pid, status);
+        continue;
+      }
+      ManagedProcess* p = find(source.handle);
+      if (p == nullptr) continue;
+      if (source.kind == Kind::kReport) on_report_readable(*p);
+      if (source.kind == Kind::kOutput) p->stdio.on_readable(fds[i].fd, console_, p->handle);
+      if (source.kind == Kind::kStdin) p->stdio.on_stdin_writable(console_);
+      finish_if_done(*p, false);
+    }
+    // Deadlines: output held open after the exit (e.g. by a daemonized child) is given up on.
+    const auto now = Clock::now();
+    std::vector<uint32_t> expired;
+    for (auto& [handle, p] : processes_)
+      if (p.drain_deadline && *p.drain_deadline <= now) expired.push_back(handle);
+    for (uint32_t handle : expired)
+      if (ManagedProcess* p = find(handle)) finish_if_done(*p, true);
+  }
+}
+
+void Agent::on_frame(const ap::Frame& frame) {
+  try {
+    switch (frame.type) {
+      case ap::MessageType::kCreate: on_create(frame); break;
+      case ap::MessageType::kStart: on_start(frame.stream); break;
+      case ap::MessageType::kExec: on_exec(frame); break;
+      case ap::MessageType::kSignal: on_signal(frame); break;
+      case ap::MessageType::kStdin: {
+        ManagedProcess* p = find(frame.stream);
+        if (p == nullptr) throw Error("no process with handle " + std::to_string(frame.stream), ESRCH);
+        p->stdio.queue_stdin(frame.payload, console_);
+        p->stdio.on_stdin_writable(console_);
+        break;
+      }
+      case ap::MessageType::kResize: {
+        ManagedProcess* p = find(frame.stream);
+        if (p == nullptr) throw Error("no process with handle " + std::to_string(frame.stream), ESRCH);
+        const auto resize = ap::parse_resize(frame.payload);
+        p->stdio.resize(resize.height, resize.width);
+        break;
+      }
+      default:
+        throw Error("unexpected " + std::string(ap::type_name(frame.type)) + " frame from the host", EPROTO);
+    }
+  } catch (const std::exception& e) {
+    send_error(frame.stream, ap::type_name(frame.type), e);
+  }
+}
+
+void Agent::on_create(const ap::Frame& frame) {
+  if (frame.stream == ap::kZoneStream || processes_.count(frame.stream))
+    throw Error("handle " + std::to_string(frame.stream) + " is 0 or in use", EEXIST);
+  auto create = std::make_unique<ap::Create>(ap::parse_create(frame.payload));
+  if (containers_.count(create->container)) throw Error("container " + runz::quoted(create->container) + " exists", EEXIST);
+  if (create->container.find('/') != std::string::npos || create->container == "." || create->container == "..")
+    throw Error("container id " + runz::quoted(create->container) + " is not a plain name", EINVAL);
+
+  const auto staging = options_.state_dir / create->container;
+  std::filesystem::create_directories(staging / "rootfs");
+
+  ChildPlan plan;
+  plan.process = &create->process;
+  plan.linux_ = &create->linux_;
+  plan.create = create.get();
+  plan.staging = staging;
+  plan.tags = &options_.tags;
+  const auto size = create->process.console_size.value_or(spec::ConsoleSize{});
+  ManagedProcess p = spawn_process(frame.stream, create->container, plan, create->process.terminal, size.height, size.width);
+
+  Container c;
+  c.main_handle = frame.stream;
+  c.main_pid = p.pid;
+  c.create = std::move(create);
+  containers_.emplace(p.container, std::move(c));
+  processes_.emplace(frame.stream, std::move(p));
+}
+
+void Agent::on_exec(const ap::Frame& frame) {
+  if (frame.stream == ap::kZoneStream || processes_.count(frame.stream))
+    throw Error("handle " + std::to_string(frame.stream) + " is 0 or in use", EEXIST);
+  const ap::Exec exec = ap::parse_exec(frame.payload);
+  auto it = containers_.find(exec.container);
+  if (it == containers_.end() || it->second.main_exited)
+    throw Error("container " + runz::quoted(exec.container) + " is not running", ESRCH);
+  const ManagedProcess* main = find(it->second.main_handle);
+  if (main == nullptr || main->state != ProcessState::kRunning)
+    throw Error("container " + runz::quoted(exec.container) + " is not started", ESRCH);
+
+  ChildPlan plan;
+  plan.process = &exec.process;
+  plan.linux_ = &it->second.create->linux_;
+  plan.join_pid = it->second.main_pid;
+  const auto size = exec.process.console_size.value_or(spec::ConsoleSize{});
+  processes_.emplace(frame.stream,
+                     spawn_process(frame.stream, exec.container, plan, exec.process.terminal, size.height, size.width));
+}
+
+void Agent::on_start(uint32_t handle) {
+  ManagedProcess* p = find(handle);
+  if (p == nullptr || !p->is_main) throw Error("no container process with handle " + std::to_string(handle), ESRCH);
+  if (p->state != ProcessState::kHeld)
+    throw Error("process " + std::to_string(handle) + " is not waiting for START", EINVAL);
+  const char byte = 'S';
+  if (::write(p->start.get(), &byte, 1) != 1) throw_errno("release the held process");
+  p->start.reset();
+  p->state = ProcessState::kStarting;
+}
+
+void Agent::on_signal(const ap::Frame& frame) {
+  const ap::Signal request = ap::parse_signal(frame.payload);
+  ManagedProcess* p = find(frame.stream);
+  if (p == nullptr) throw Error("no process with handle " + std::to_string(frame.stream), ESRCH);
+  if (request.all) {
+    auto it = containers_.find(p->container);
+    if (it != containers_.end() && it->second.mount_ns) {
+      signal_namespace(*it->second.mount_ns, request.signal);
+      return;
+    }
+  }
+  if (p->wait_status) return;  // already exited; EXIT is on its way
+  signal_process(p->pid, request.signal);
+}
+
+void Agent::on_report_readable(ManagedProcess& p) {
+  std::vector<ap::Event> events;
+  char buffer[4096];
+  bool eof = false;
+  for (;;) {
+    iovec iov{buffer, sizeof buffer};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t n = ::recvmsg(p.report.get(), &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n >= 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) continue;
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      UniqueFd master(fd);
+      if (p.terminal && p.stdio.output_closed() && !p.stdio.terminal()) p.stdio = StdioRelay(std::move(master));
+    }
+    if (n > 0) {
+      p.report_decoder.feed(std::string_view(buffer, static_cast<size_t>(n)), events);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    eof = n == 0 || errno != EAGAIN;
+    break;
+  }
+  for (const auto& event : events) {
+    const auto* frame = std::get_if<ap::Frame>(&event);
+    if (frame == nullptr) continue;
+    if (frame->type == ap::MessageType::kCreated && p.state == ProcessState::kSetup) {
+      p.state = ProcessState::kHeld;
+      p.created_sent = true;
+      if (auto it = containers_.find(p.container); it != containers_.end() && it->second.main_handle == p.handle)
+        it->second.mount_ns = mount_namespace_of(p.pid);
+      console_.send_encoded(ap::encode(ap::MessageType::kCreated, p.handle, ap::ProcessPid{p.pid}));
+    } else if (frame->type == ap::MessageType::kError) {
+      p.state = ProcessState::kFailed;
+      console_.send(ap::MessageType::kError, p.handle, frame->payload);
+    }
+  }
+  if (!eof) return;
+  p.report.reset();
+  const bool exec_pending = p.state == ProcessState::kStarting || (!p.is_main && p.state == ProcessState::kSetup);
+  if (exec_pending && !p.wait_status) {
+    p.state = ProcessState::kRunning;
+    console_.send_encoded(ap::encode(ap::MessageType::kStarted, p.handle, ap::ProcessPid{p.pid}));
+  } else if (p.state == ProcessState::kSetup || (exec_pending && p.wait_status)) {
+    // Died without a word (killed during setup, or by a signal at exec).
+    p.state = ProcessState::kFailed;
+    console_.send_error(p.handle, "setup", 0, "process exited during setup");
+  }
+}
+
+void Agent::on_reaped(pid_t pid, int status) {
+  for (auto& [handle, p] : processes_) {
+    if (p.pid != pid || p.wait_status) continue;
+    p.wait_status = status;
+    p.drain_deadline = Clock::now() + kStdioDrainAfterExitMs;
+    if (p.report) on_report_readable(p);  // collect its last report before deciding
+    auto it = containers_.find(p.container);
+    if (p.is_main && it != containers_.end()) {
+      it->second.main_exited = true;
+      // As when the init of a PID namespace dies: the rest of the container goes too.
+      if (it->second.mount_ns) signal_namespace(*it->second.mount_ns, SIGKILL);
+    }
+    finish_if_done(p, false);
+    return;
+  }
+  // An orphan reparented to us: nothing to report.
+}
+
+void Agent::finish_if_done(ManagedProcess& p, bool force) {
+  if (!p.wait_status) return;
+  if (!p.stdio.output_closed() && !force) return;
+  if (p.report && !force) return;
+  p.stdio.close_all(console_, p.handle);
+  p.report.reset();
+  const bool report_exit = p.created_sent || p.state == ProcessState::kRunning;
+  if (report_exit) console_.send_encoded(ap::encode(p.handle, ap::exit_from_wait_status(*p.wait_status)));
+  const std::string container = p.container;
+  const bool was_main = p.is_main;
+  processes_.erase(p.handle);
+  if (was_main) {
+    auto it = containers_.find(container);
+    if (it != containers_.end()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(options_.state_dir / container, ignored);
+      containers_.erase(it);
+    }
+  }
+}
+
+void Agent::kill_everything() {
+  for (auto& [id, c] : containers_)
+    if (c.mount_ns) signal_namespace(*c.mount_ns, SIGKILL);
+  for (auto& [handle, p] : processes_)
+    if (!p.wait_status) ::kill(p.pid, SIGKILL);
+}
+
+}  // namespace runz::guest

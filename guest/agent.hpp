@@ -1,0 +1,65 @@
+// The agent's event loop: one poll() over the console, the signalfd for SIGCHLD, and every process's report
+// pipe and stdio. Frames from the host are dispatched here (CREATE, START, EXEC, STDIN, SIGNAL, RESIZE,
+// SHUTDOWN); what goes back (CREATED, STARTED, STDOUT/STDERR, EXIT, ERROR) is sent only from this loop, so
+// the console has a single writer.
+#pragma once
+
+#include "agent-proto/messages.hpp"
+#include "guest/console_channel.hpp"
+#include "guest/mounts.hpp"
+#include "guest/process.hpp"
+#include "guest/reaper.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace runz::guest {
+
+struct AgentOptions {
+  TagSource tags;
+  std::filesystem::path state_dir = "/run/runz";  // per-container staging directories
+};
+
+// Why run() returned.
+enum class AgentStop {
+  kShutdown,      // SHUTDOWN frame
+  kConsoleClosed  // end of the control channel's input (test transport)
+};
+
+class Agent {
+ public:
+  Agent(ConsoleChannel& console, AgentOptions options);
+  AgentStop run();
+  // Sends SIGKILL to every process of every container (on SHUTDOWN).
+  void kill_everything();
+
+ private:
+  struct Container {
+    uint32_t main_handle = 0;
+    pid_t main_pid = -1;
+    std::optional<ino_t> mount_ns;
+    std::unique_ptr<agent_proto::Create> create;  // kept alive: EXEC reuses its linux section
+    bool main_exited = false;
+  };
+
+  void on_frame(const agent_proto::Frame& frame);
+  void on_create(const agent_proto::Frame& frame);
+  void on_start(uint32_t handle);
+  void on_exec(const agent_proto::Frame& frame);
+  void on_signal(const agent_proto::Frame& frame);
+  void on_report_readable(ManagedProcess& p);
+  void on_reaped(pid_t pid, int status);
+  void finish_if_done(ManagedProcess& p, bool force);
+  void send_error(uint32_t stream, std::string_view step, const std::exception& e);
+  ManagedProcess* find(uint32_t handle);
+
+  ConsoleChannel& console_;
+  AgentOptions options_;
+  Reaper reaper_;
+  std::map<uint32_t, ManagedProcess> processes_;
+  std::map<std::string, Container> containers_;
+};
+
+}  // namespace runz::guest

@@ -1,0 +1,302 @@
+// Integration test of runz-agent without Xen: the agent runs in its test transport (--transport=stdio
+// --no-pid1) inside `unshare --mount --pid --fork`, so its mounts never reach this machine, with a busybox
+// rootfs directory standing in for the 9p `rootfs` tag and another directory for tag `m0`. The test speaks
+// real protocol frames over a socketpair. --mount-proc gives the agent a /proc of its own PID namespace, as
+// a zone has. Needs root and a static busybox (busybox-static); exits 77
+// (skipped in ctest) without them.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include "agent-proto/decoder.hpp"
+#include "agent-proto/messages.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace ap = runz::agent_proto;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+fs::path g_agent;
+fs::path g_busybox;
+
+// A scratch directory with a busybox rootfs and a shared directory for tag m0.
+struct Scratch {
+  fs::path dir;
+  Scratch() {
+    char tmpl[] = "/tmp/runz-agent-it.XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    dir = tmpl;
+    const fs::path bin = dir / "rootfs/bin";
+    fs::create_directories(bin);
+    fs::copy_file(g_busybox, bin / "busybox");
+    for (const char* applet : {"sh", "echo", "id", "cat", "sleep", "mkdir", "grep", "ls", "ulimit", "hostname", "tty"})
+      fs::create_symlink("busybox", bin / applet);
+    fs::create_directories(dir / "share");
+    std::ofstream(dir / "share/hello.txt") << "from m0\n";
+    fs::create_directories(dir / "state");
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+};
+
+struct Output {
+  std::string out, err;
+  bool out_eof = false, err_eof = false;
+};
+
+class Session {
+ public:
+  explicit Session(const Scratch& scratch) {
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      dup2(sv[1], 0);
+      dup2(sv[1], 1);
+      const std::string rootfs = "--rootfs-dir=" + (scratch.dir / "rootfs").string();
+      const std::string tag = "--tag-dir=m0=" + (scratch.dir / "share").string();
+      const std::string state = "--state-dir=" + (scratch.dir / "state").string();
+      execlp("unshare", "unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", g_agent.c_str(),
+             "--transport=stdio", "--no-pid1", rootfs.c_str(), tag.c_str(), state.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(sv[1]);
+    fd_ = sv[0];
+  }
+  ~Session() {
+    if (fd_ >= 0) close(fd_);
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  void send(const std::string& frame) { REQUIRE(write(fd_, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size())); }
+  void send(ap::MessageType type, uint32_t stream, const std::string& payload) { send(ap::encode_frame(type, stream, payload)); }
+
+  // Next frame that is not STDOUT/STDERR (those are collected per handle).
+  ap::Frame next(int timeout_ms = 10000) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+      while (!pending_.empty()) {
+        ap::Event e = std::move(pending_.front());
+        pending_.erase(pending_.begin());
+        auto* frame = std::get_if<ap::Frame>(&e);
+        if (frame == nullptr) {
+          MESSAGE("console text: " << std::get<ap::ConsoleText>(e).bytes);
+          continue;
+        }
+        if (frame->type == ap::MessageType::kStdout || frame->type == ap::MessageType::kStderr) {
+          Output& o = outputs_[frame->stream];
+          const bool is_out = frame->type == ap::MessageType::kStdout;
+          if (frame->payload.empty()) (is_out ? o.out_eof : o.err_eof) = true;
+          (is_out ? o.out : o.err) += frame->payload;
+          continue;
+        }
+        return *frame;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+      REQUIRE_MESSAGE(left > 0, "timed out waiting for a frame");
+      pollfd p{fd_, POLLIN, 0};
+      REQUIRE(poll(&p, 1, static_cast<int>(left)) >= 0);
+      if (p.revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(fd_, buffer, sizeof buffer);
+      REQUIRE_MESSAGE(n > 0, "the agent closed the channel");
+      decoder_.feed(std::string_view(buffer, static_cast<size_t>(n)), pending_);
+    }
+  }
+
+  ap::Frame expect(ap::MessageType type, uint32_t stream) {
+    ap::Frame f = next();
+    INFO("got " << ap::type_name(f.type) << " on " << f.stream << ": " << f.payload);
+    CHECK(f.type == type);
+    CHECK(f.stream == stream);
+    return f;
+  }
+
+  const Output& output(uint32_t handle) { return outputs_[handle]; }
+
+  int shutdown() {
+    send(ap::MessageType::kShutdown, 0, "");
+    int status = 0;
+    REQUIRE(waitpid(pid_, &status, 0) == pid_);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  ap::Decoder decoder_;
+  std::vector<ap::Event> pending_;
+  std::map<uint32_t, Output> outputs_;
+};
+
+json create_payload(const std::string& container, json process, json linux_section = json::object(),
+                    json mounts = json::array()) {
+  if (!process.contains("cwd")) process["cwd"] = "/";
+  if (!process.contains("env")) process["env"] = {"PATH=/bin"};
+  return {{"container", container}, {"rootfs", {{"tag", "rootfs"}, {"readonly", false}}}, {"hostname", container},
+          {"process", process}, {"mounts", mounts}, {"linux", linux_section}};
+}
+
+json proc_mount() { return {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}, {"options", json::array()}}; }
+
+void create_and_start(Session& s, uint32_t handle, const json& payload) {
+  s.send(ap::MessageType::kCreate, handle, payload.dump());
+  const auto created = s.expect(ap::MessageType::kCreated, handle);
+  CHECK(ap::parse_process_pid(created.payload).pid > 0);
+  s.send(ap::MessageType::kStart, handle, "");
+  s.expect(ap::MessageType::kStarted, handle);
+}
+
+ap::Exit expect_exit(Session& s, uint32_t handle) {
+  const auto f = s.expect(ap::MessageType::kExit, handle);
+  const auto& o = s.output(handle);
+  CHECK(o.out_eof);  // EXIT comes after the EOF of both streams
+  CHECK(o.err_eof);
+  return ap::parse_exit(f.payload);
+}
+
+}  // namespace
+
+TEST_CASE("HELLO, then a process as uid 1000 with an rlimit, mounts and an exit code") {
+  Scratch scratch;
+  Session s(scratch);
+  const auto hello = ap::parse_hello(s.expect(ap::MessageType::kHello, 0).payload);
+  CHECK(hello.version == 1);
+
+  json process = {{"args", {"sh", "-c", "echo hi; id -u; id -G; ulimit -n; hostname; cat /mnt/share/hello.txt; "
+                                        "echo err >&2; echo x > /dev/null && echo devnull-ok; exit 3"}},
+                  {"user", {{"uid", 1000}, {"gid", 1000}, {"additionalGids", {1001, 1002}}}},
+                  {"env", {"PATH=/bin", "GREETING=hello"}},
+                  {"rlimits", {{{"type", "RLIMIT_NOFILE"}, {"hard", 100}, {"soft", 100}}}}};
+  json mounts = {proc_mount(),
+                 {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", {"nosuid", "mode=755"}}},
+                 {{"destination", "/mnt/share"}, {"type", "9p"}, {"tag", "m0"}, {"options", {"rbind", "ro"}}}};
+  create_and_start(s, 1, create_payload("t1", process, json::object(), mounts));
+  const auto exit = expect_exit(s, 1);
+  CHECK(exit.status == 3);
+  CHECK_FALSE(exit.signal);
+  CHECK(s.output(1).out == "hi\n1000\n1000 1001 1002\n100\nt1\nfrom m0\ndevnull-ok\n");
+  CHECK(s.output(1).err == "err\n");
+  CHECK(WIFEXITED(s.shutdown()));
+}
+
+TEST_CASE("SIGNAL 9 ends a process with status 137; EXEC joins a running container") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+  create_and_start(s, 1, create_payload("sleeper", {{"args", {"sleep", "100"}}}, json::object(), {proc_mount()}));
+
+  json exec = {{"container", "sleeper"}, {"process", {{"args", {"sh", "-c", "hostname; ls /proc/1 >/dev/null; echo in"}},
+                                                       {"cwd", "/"}, {"env", {"PATH=/bin"}}}}};
+  s.send(ap::MessageType::kExec, 2, exec.dump());
+  s.expect(ap::MessageType::kStarted, 2);
+  CHECK(expect_exit(s, 2).status == 0);
+  CHECK(s.output(2).out == "sleeper\nin\n");
+
+  s.send(ap::MessageType::kSignal, 1, ap::to_json_payload(ap::Signal{9, false}));
+  const auto exit = expect_exit(s, 1);
+  CHECK(exit.status == 137);
+  CHECK(exit.signal == 9);
+  s.shutdown();
+}
+
+TEST_CASE("seccomp errno rule, capabilities and a stdin round trip") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+
+  json seccomp = {{"defaultAction", "SCMP_ACT_ALLOW"},
+                  {"architectures", {"SCMP_ARCH_X86_64"}},
+                  {"syscalls", {{{"names", {"mkdir", "mkdirat"}}, {"action", "SCMP_ACT_ERRNO"}}}}};
+  create_and_start(s, 1, create_payload("sc", {{"args", {"sh", "-c", "mkdir /x; echo rc=$?"}}}, {{"seccomp", seccomp}}));
+  CHECK(expect_exit(s, 1).status == 0);
+  CHECK(s.output(1).out == "rc=1\n");
+  CHECK(s.output(1).err.find("Operation not permitted") != std::string::npos);
+
+  json caps = {{"bounding", {"CAP_CHOWN", "CAP_KILL"}}, {"effective", {"CAP_CHOWN", "CAP_KILL"}},
+               {"permitted", {"CAP_CHOWN", "CAP_KILL"}}};
+  create_and_start(s, 2,
+                   create_payload("caps", {{"args", {"sh", "-c", "grep -E '^Cap(Eff|Bnd)' /proc/self/status"}},
+                                           {"capabilities", caps}},
+                                  json::object(), {proc_mount()}));
+  CHECK(expect_exit(s, 2).status == 0);
+  CHECK(s.output(2).out == "CapEff:\t0000000000000021\nCapBnd:\t0000000000000021\n");
+
+  s.send(ap::MessageType::kCreate, 3, create_payload("cat", {{"args", {"cat"}}}).dump());
+  s.expect(ap::MessageType::kCreated, 3);
+  s.send(ap::MessageType::kStart, 3, "");
+  s.expect(ap::MessageType::kStarted, 3);
+  s.send(ap::MessageType::kStdin, 3, "echo me\n");
+  s.send(ap::MessageType::kStdin, 3, "");
+  CHECK(expect_exit(s, 3).status == 0);
+  CHECK(s.output(3).out == "echo me\n");
+  s.shutdown();
+}
+
+TEST_CASE("setup errors come back at CREATE as ERROR frames") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+  s.send(ap::MessageType::kCreate, 1, create_payload("bad", {{"args", {"no-such-program"}}}).dump());
+  const auto error = ap::parse_error_report(s.expect(ap::MessageType::kError, 1).payload);
+  CHECK(error.step == "find executable");
+  CHECK(error.errno_value == ENOENT);
+  CHECK(error.message.find("no-such-program") != std::string::npos);
+
+  s.send(ap::MessageType::kCreate, 2, create_payload("bad2", {{"args", {"sh"}}, {"cwd", "relative"}}).dump());
+  s.expect(ap::MessageType::kError, 2);  // rejected by the spec parser (cwd must be absolute)
+
+  s.send(ap::MessageType::kStart, 9, "");
+  s.expect(ap::MessageType::kError, 9);
+  s.shutdown();
+}
+
+TEST_CASE("a terminal process gets a pty") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+  json mounts = {proc_mount(),
+                 {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", {"nosuid"}}},
+                 {{"destination", "/dev/pts"}, {"type", "devpts"}, {"source", "devpts"},
+                  {"options", {"newinstance", "ptmxmode=0666"}}}};
+  create_and_start(s, 1, create_payload("term", {{"args", {"sh", "-c", "tty >/dev/null && echo is-a-tty"}},
+                                                 {"terminal", true}, {"consoleSize", {{"height", 24}, {"width", 80}}}},
+                                        json::object(), mounts));
+  CHECK(expect_exit(s, 1).status == 0);
+  CHECK(s.output(1).out.find("is-a-tty") != std::string::npos);
+  s.shutdown();
+}
+
+int main(int argc, char** argv) {
+  if (geteuid() != 0) {
+    std::fprintf(stderr, "skipped: the agent integration test needs root (mount namespaces, setuid)\n");
+    return 77;
+  }
+  const char* agent = std::getenv("RUNZ_AGENT");
+  g_agent = agent != nullptr ? agent : "guest/runz-agent";
+  g_busybox = "/bin/busybox";
+  if (!fs::exists(g_agent) || !fs::exists(g_busybox) || system("command -v unshare >/dev/null") != 0) {
+    std::fprintf(stderr, "skipped: needs runz-agent (RUNZ_AGENT), /bin/busybox (busybox-static) and unshare\n");
+    return 77;
+  }
+  doctest::Context context(argc, argv);
+  return context.run();
+}

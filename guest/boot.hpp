@@ -1,0 +1,18 @@
+// PID 1 duties in the zone: the pseudo filesystems the agent and containers need, and power-off. PID 1 must
+// never return or exit (the kernel panics), so every way out goes through power_off().
+#pragma once
+
+#include <string>
+
+namespace runz::guest {
+
+// devtmpfs on /dev (first: the console device lives there).
+void mount_dev();
+// /proc, /sys, /dev/pts (devpts), /dev/shm and /run (tmpfs). Throws runz::Error naming the mount point.
+void mount_pseudo_filesystems();
+// sync(), then reboot(RB_POWER_OFF); retried forever if the kernel refuses.
+[[noreturn]] void power_off() noexcept;
+// uname -r.
+std::string kernel_release();
+
+}  // namespace runz::guest
