@@ -1,5 +1,5 @@
 // OCI runtime-spec 1.2 config.json as typed, immutable C++ values.
-// Parsing and validation live in config_parse.cpp / validate.cpp; this header is the contract every other
+// Parsing and validation live in parse_*.cpp (API: spec/parse.hpp); this header is the contract every other
 // part of runz (runtime, xen, guest agent) reads. Optional fields are std::optional; absent arrays are empty.
 #pragma once
 
@@ -20,22 +20,30 @@ struct User {
   std::optional<uint32_t> umask;
   std::vector<uint32_t> additional_gids;
   std::optional<std::string> username;
+
+  bool operator==(const User&) const = default;
 };
 
 struct ConsoleSize {
   uint32_t height = 0;
   uint32_t width = 0;
+
+  bool operator==(const ConsoleSize&) const = default;
 };
 
 // Capability names as in the spec ("CAP_CHOWN"...), validated against the kernel's list.
 struct Capabilities {
   std::vector<std::string> bounding, effective, inheritable, permitted, ambient;
+
+  bool operator==(const Capabilities&) const = default;
 };
 
 struct Rlimit {
   std::string type;  // "RLIMIT_NOFILE"...
   uint64_t hard = 0;
   uint64_t soft = 0;
+
+  bool operator==(const Rlimit&) const = default;
 };
 
 struct Process {
@@ -51,11 +59,15 @@ struct Process {
   std::optional<int> oom_score_adj;  // -1000..1000
   std::optional<std::string> apparmor_profile;
   std::optional<std::string> selinux_label;
+
+  bool operator==(const Process&) const = default;
 };
 
 struct Root {
   std::string path;  // as written in config.json
   bool readonly = false;
+
+  bool operator==(const Root&) const = default;
 };
 
 struct Mount {
@@ -63,9 +75,12 @@ struct Mount {
   std::string type;         // "" when absent ("bind" is implied by options)
   std::string source;
   std::vector<std::string> options;
-  // Derived: a bind mount (type "bind" or option "bind"/"rbind") and read-only (option "ro").
+  // Derived: a bind mount (type "bind" or option "bind"/"rbind") and read-only (the last of "ro"/"rro" and
+  // "rw"/"rrw" wins; "rro" counts as read-only). Implemented in parse_mounts.cpp.
   bool is_bind() const;
   bool is_readonly() const;
+
+  bool operator==(const Mount&) const = default;
 };
 
 struct Hook {
@@ -73,27 +88,37 @@ struct Hook {
   std::vector<std::string> args;
   std::vector<std::string> env;
   std::optional<int> timeout;  // seconds, > 0
+
+  bool operator==(const Hook&) const = default;
 };
 
 struct Hooks {
   std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart, poststop;
+
+  bool operator==(const Hooks&) const = default;
 };
 
 struct Namespace {
   std::string type;  // pid network mount ipc uts user cgroup time
   std::string path;  // empty when absent
+
+  bool operator==(const Namespace&) const = default;
 };
 
 struct IdMapping {
   uint32_t container_id = 0;
   uint32_t host_id = 0;
   uint32_t size = 0;
+
+  bool operator==(const IdMapping&) const = default;
 };
 
 struct MemoryResources {
   std::optional<int64_t> limit, reservation, swap, kernel, kernel_tcp;
   std::optional<uint64_t> swappiness;
   std::optional<bool> disable_oom_killer;
+
+  bool operator==(const MemoryResources&) const = default;
 };
 
 struct CpuResources {
@@ -104,15 +129,21 @@ struct CpuResources {
   std::optional<uint64_t> realtime_period;
   std::optional<std::string> cpus, mems;
   std::optional<int64_t> idle;
+
+  bool operator==(const CpuResources&) const = default;
 };
 
 struct PidsResources {
   int64_t limit = 0;
+
+  bool operator==(const PidsResources&) const = default;
 };
 
 struct HugepageLimit {
   std::string page_size;  // "2MB"
   uint64_t limit = 0;
+
+  bool operator==(const HugepageLimit&) const = default;
 };
 
 struct DeviceCgroupRule {
@@ -120,6 +151,8 @@ struct DeviceCgroupRule {
   std::string type;  // "a" "c" "b" or ""
   std::optional<int64_t> major, minor;
   std::string access;  // subset of "rwm"
+
+  bool operator==(const DeviceCgroupRule&) const = default;
 };
 
 struct Resources {
@@ -128,6 +161,8 @@ struct Resources {
   std::optional<CpuResources> cpu;
   std::optional<PidsResources> pids;
   std::vector<HugepageLimit> hugepage_limits;
+
+  bool operator==(const Resources&) const = default;
 };
 
 struct Device {
@@ -135,6 +170,8 @@ struct Device {
   std::string path;  // absolute
   int64_t major = 0, minor = 0;
   std::optional<uint32_t> file_mode, uid, gid;
+
+  bool operator==(const Device&) const = default;
 };
 
 struct SeccompArg {
@@ -142,6 +179,8 @@ struct SeccompArg {
   uint64_t value = 0;
   uint64_t value_two = 0;
   std::string op;  // SCMP_CMP_EQ ...
+
+  bool operator==(const SeccompArg&) const = default;
 };
 
 struct SeccompSyscall {
@@ -149,6 +188,8 @@ struct SeccompSyscall {
   std::string action;  // SCMP_ACT_*
   std::optional<uint32_t> errno_ret;
   std::vector<SeccompArg> args;
+
+  bool operator==(const SeccompSyscall&) const = default;
 };
 
 struct Seccomp {
@@ -157,6 +198,10 @@ struct Seccomp {
   std::vector<std::string> architectures;  // SCMP_ARCH_*
   std::vector<std::string> flags;
   std::vector<SeccompSyscall> syscalls;
+  std::string listener_path;      // "" when absent; needed by SCMP_ACT_NOTIFY
+  std::string listener_metadata;  // "" when absent
+
+  bool operator==(const Seccomp&) const = default;
 };
 
 struct Linux {
@@ -170,6 +215,8 @@ struct Linux {
   std::vector<std::string> masked_paths, readonly_paths;
   std::string rootfs_propagation;
   std::string mount_label;
+
+  bool operator==(const Linux&) const = default;
 };
 
 struct Config {
@@ -182,6 +229,8 @@ struct Config {
   Hooks hooks;
   std::map<std::string, std::string> annotations;
   std::optional<Linux> linux_;  // "linux" (trailing _ : `linux` is a macro in GNU C++ modes)
+
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace runz::spec
