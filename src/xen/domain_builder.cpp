@@ -142,7 +142,8 @@ void validate(const DomainBuildConfig& config) {
                 EINVAL);
 }
 
-BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& config) {
+BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& config,
+                         const OnDomainCreated& on_created) {
   validate(config);
   auto total_start = std::chrono::steady_clock::now();
 
@@ -169,6 +170,7 @@ BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& co
            " vcpu(s)");
 
   return with_context("build domain " + std::to_string(domid), [&] {
+    if (on_created) on_created(domid, uuid);
     step(domid, "xc_domain_max_vcpus", [&] { xc.set_max_vcpus(domid, config.vcpus); });
     step(domid, "xc_domain_setmaxmem", [&] { xc.set_max_mem_kib(domid, memory_kib + kMaxmemSlackKiB); });
     step(domid, "xc_domain_set_memmap_limit", [&] { xc.set_memmap_limit_kib(domid, memory_kib); });

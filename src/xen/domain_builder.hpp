@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "xen/domain_lifecycle.hpp"
@@ -45,6 +46,11 @@ struct BuiltDomain {
 // Checks the config without touching Xen (name prefix, files readable, sizes in range); throws runz::Error.
 void validate(const DomainBuildConfig& config);
 
-BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& config);
+// Called right after xc_domain_create, before anything else is made, so a caller can record the domain
+// (domid + uuid) for cleanup after a crash. An exception from it tears the new domain down again.
+using OnDomainCreated = std::function<void(DomId, const Uuid&)>;
+
+BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& config,
+                         const OnDomainCreated& on_created = {});
 
 }  // namespace runz::xen

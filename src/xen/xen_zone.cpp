@@ -1,0 +1,511 @@
+#include "xen/xen_zone.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+#include "xen/log.hpp"
+#include "xen/zone_resources.hpp"
+
+namespace runz::xen {
+namespace {
+
+namespace ap = runz::agent_proto;
+
+constexpr const char* kZoneCmdline = "console=hvc0 quiet loglevel=1";
+// Console text kept in memory for error messages (the whole text goes to console.log).
+constexpr size_t kConsoleTailBytes = 4096;
+// Outgoing bytes above which stdin is not read (back-pressure towards the stdin writer).
+constexpr size_t kMaxPendingOutBytes = 64 * 1024;
+constexpr std::chrono::milliseconds kPumpIdlePoll{1000};
+constexpr std::chrono::milliseconds kPumpBusyPoll{50};
+constexpr std::chrono::seconds kBackendNodesTimeout{30};
+
+std::chrono::seconds env_seconds(const char* name, std::chrono::seconds fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v, &end, 10);
+  if (end == v || *end != '\0' || n <= 0) return fallback;
+  return std::chrono::seconds(n);
+}
+
+std::filesystem::path self_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+// Where runz-p9-backend lives: $RUNZ_P9_BACKEND, beside this executable, <prefix>/lib/runz, /usr/lib/runz.
+std::filesystem::path find_p9_backend() {
+  if (const char* env = std::getenv("RUNZ_P9_BACKEND"); env != nullptr && *env != '\0') return env;
+  std::vector<std::filesystem::path> candidates;
+  if (auto dir = self_dir(); !dir.empty()) {
+    candidates.push_back(dir / "runz-p9-backend");
+    candidates.push_back(dir / ".." / "lib" / "runz" / "runz-p9-backend");
+  }
+  candidates.emplace_back("/usr/lib/runz/runz-p9-backend");
+  for (const auto& c : candidates) {
+    if (::access(c.c_str(), X_OK) == 0) return c;
+  }
+  throw Error("runz-p9-backend not found (looked beside runz, in <prefix>/lib/runz and /usr/lib/runz; "
+              "set RUNZ_P9_BACKEND)",
+              ENOENT);
+}
+
+std::filesystem::path zone_kernel(const std::filesystem::path& zone_dir) {
+  for (const char* name : {"vmlinux", "vmlinuz"}) {
+    auto p = zone_dir / name;
+    if (::access(p.c_str(), R_OK) == 0) return p;
+  }
+  throw Error("zone kernel not found: neither " + runz::quoted((zone_dir / "vmlinux").string()) + " nor " +
+                  runz::quoted((zone_dir / "vmlinuz").string()) + " is readable (run runz-zone-image)",
+              ENOENT);
+}
+
+void write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("write");
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::string p9_backend_path(DomId domid) { return "/local/domain/0/backend/9pfs/" + std::to_string(domid); }
+
+XenZone::XenZone(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
+                 const std::function<void(const runtime::ZoneRecord&)>& on_record)
+    : cfg_(cfg),
+      stdio_(std::move(stdio)),
+      on_record_(on_record),
+      xc_(XcHandle::open()),
+      xs_(XsHandle::open()),
+      xs_watch_(XsHandle::open()) {
+  int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (fd < 0) throw_errno("eventfd");
+  wake_.reset(fd);
+  auto log_path = cfg_.state_dir / "console.log";
+  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (log_fd < 0) throw_errno("open " + runz::quoted(log_path.string()));
+  console_log_.reset(log_fd);
+}
+
+XenZone::~XenZone() { teardown(); }
+
+void XenZone::emit_record() {
+  runtime::ZoneRecord copy;
+  {
+    std::lock_guard lock(mutex_);
+    copy = record_;
+  }
+  if (on_record_) on_record_(copy);
+}
+
+runtime::ZoneRecord XenZone::record() const {
+  std::lock_guard lock(mutex_);
+  return record_;
+}
+
+// --- create ------------------------------------------------------------------------------------------------
+
+void XenZone::build_and_create() {
+  with_context("create zone for " + runz::quoted(cfg_.id), [&] {
+    build_domain_step();
+    start_backend_step();
+    boot_step();
+    create_step();
+  });
+}
+
+void XenZone::build_domain_step() {
+  DomainBuildConfig b;
+  b.name = std::string(kDomainNamePrefix) + cfg_.id;
+  b.kernel = zone_kernel(cfg_.zone_dir);
+  b.initrd = cfg_.zone_dir / "initrd.img";
+  b.cmdline = kZoneCmdline;
+  ZoneSize size = zone_size(cfg_.config);
+  b.memory_mib = size.memory_mib;
+  b.vcpus = size.vcpus;
+  built_ = build_domain(xc_, xs_, b, [&](DomId domid, const Uuid& uuid) {
+    {
+      std::lock_guard lock(mutex_);
+      record_.domid = domid;
+      record_.uuid = uuid.to_string();
+    }
+    emit_record();
+  });
+}
+
+void XenZone::start_backend_step() {
+  const DomId domid = built_->id();
+  std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid), "--write-nodes"};
+  argv.push_back("--export");
+  argv.push_back("0:rootfs:" + cfg_.rootfs.string() + (cfg_.config.root.readonly ? ":ro" : ""));
+  uint32_t devid = 1;
+  for (const spec::Mount& m : cfg_.config.mounts) {
+    if (!m.is_bind()) continue;
+    std::string spec = std::to_string(devid) + ":m" + std::to_string(devid - 1) + ":" + m.source;
+    if (m.is_readonly()) spec += ":ro";
+    struct stat st {};
+    if (::stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+      spec += ":file=" + std::filesystem::path(m.source).filename().string();
+    argv.push_back("--export");
+    argv.push_back(spec);
+    ++devid;
+  }
+  backend_ = ChildProcess::spawn(argv, cfg_.state_dir / "p9-backend.log");
+  {
+    std::lock_guard lock(mutex_);
+    record_.helpers.push_back(backend_->identity());
+  }
+  emit_record();
+  log_info("domain " + std::to_string(domid) + ": 9pfs backend pid " + std::to_string(backend_->identity().pid));
+
+  // The guest's 9p frontend must find its devices when it probes; wait for the backend to write them.
+  const std::string frontend = built_->dom_path + "/device/9pfs/0/backend";
+  auto deadline = std::chrono::steady_clock::now() + kBackendNodesTimeout;
+  while (!xs_.read(frontend)) {
+    if (auto status = backend_->poll_exit())
+      throw Error("runz-p9-backend exited (status " + std::to_string(*status) + ") before writing its devices; see " +
+                  runz::quoted((cfg_.state_dir / "p9-backend.log").string()));
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw Error("runz-p9-backend did not write " + runz::quoted(frontend) + " in time", ETIMEDOUT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void XenZone::boot_step() {
+  const DomId domid = built_->id();
+  console_.emplace(PvConsole::attach(domid, built_->console_mfn, built_->console_port));
+  watcher_ = std::make_unique<ShutdownWatcher>(xc_, xs_watch_, domid, built_->uuid);
+  pump_thread_ = std::thread([this] { pump(); });
+  {
+    std::lock_guard xc_lock(xc_mutex_);
+    unpause_domain(xc_, domid);
+  }
+  wait_for([&] { return hello_; }, env_seconds("RUNZ_ZONE_BOOT_TIMEOUT_S", kDefaultBootTimeout), "agent HELLO");
+}
+
+void XenZone::create_step() {
+  ap::Create c;
+  c.container = cfg_.id;
+  c.rootfs.tag = "rootfs";
+  c.rootfs.readonly = cfg_.config.root.readonly;
+  c.hostname = cfg_.config.hostname;
+  c.domainname = cfg_.config.domainname;
+  if (!cfg_.config.process) throw Error("config has no process", EINVAL);
+  c.process = *cfg_.config.process;
+  uint32_t devid = 1;
+  for (const spec::Mount& m : cfg_.config.mounts) {
+    ap::ZoneMount zm;
+    zm.destination = m.destination;
+    zm.options = m.options;
+    if (m.is_bind()) {
+      zm.type = "9p";
+      zm.source = m.source;
+      zm.tag = "m" + std::to_string(devid - 1);
+      struct stat st {};
+      if (::stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+        zm.file = std::filesystem::path(m.source).filename().string();
+      ++devid;
+    } else {
+      zm.type = m.type;
+      zm.source = m.source;
+    }
+    c.mounts.push_back(std::move(zm));
+  }
+  if (cfg_.config.linux_) c.linux_ = *cfg_.config.linux_;
+  const std::string frame = ap::encode(kMainHandle, c);
+  {
+    std::lock_guard lock(mutex_);
+    outgoing_ += frame;
+  }
+  uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof(one));
+  wait_for([&] { return created_pid_.has_value(); }, env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout),
+           "CREATED for the container process");
+}
+
+// --- API ---------------------------------------------------------------------------------------------------
+
+void XenZone::queue_frame(ap::MessageType type, uint32_t stream, std::string_view payload) {
+  std::string frame = ap::encode_frame(type, stream, payload);
+  {
+    std::lock_guard lock(mutex_);
+    outgoing_ += frame;
+  }
+  uint64_t one = 1;
+  if (::write(wake_.get(), &one, sizeof(one)) < 0 && errno != EAGAIN) throw_errno("eventfd write");
+}
+
+void XenZone::start() {
+  queue_frame(ap::MessageType::kStart, kMainHandle, "");
+  wait_for([&] { return started_pid_.has_value(); }, env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout),
+           "STARTED for the container process");
+  {
+    std::lock_guard lock(mutex_);
+    relay_stdin_ = true;
+  }
+  uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof(one));
+}
+
+void XenZone::signal(int sig, bool all) {
+  queue_frame(ap::MessageType::kSignal, kMainHandle, ap::to_json_payload(ap::Signal{sig, all}));
+}
+
+void XenZone::pause() {
+  std::lock_guard lock(xc_mutex_);
+  pause_domain(xc_, built_->id());
+}
+
+void XenZone::resume() {
+  std::lock_guard lock(xc_mutex_);
+  unpause_domain(xc_, built_->id());
+}
+
+runtime::ZoneExit XenZone::wait_exit() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return exit_.has_value() || domain_exit_.has_value() || pump_failure_.has_value(); });
+  if (exit_) return runtime::ZoneExit{exit_->status, exit_->signal};
+  // The zone ended without the agent reporting: count it as killed.
+  log_warning("zone of " + runz::quoted(cfg_.id) + " ended without EXIT: " +
+              (domain_exit_ ? domain_exit_->describe() : *pump_failure_));
+  return runtime::ZoneExit{128 + 9, 9};
+}
+
+template <class Pred>
+void XenZone::wait_for(Pred ready, std::chrono::seconds timeout, const std::string& what) {
+  std::unique_lock lock(mutex_);
+  bool ok = cv_.wait_for(lock, timeout, [&] {
+    return ready() || agent_error_.has_value() || domain_exit_.has_value() || pump_failure_.has_value();
+  });
+  if (ready()) return;
+  std::string tail = console_tail();
+  std::string console_note = tail.empty() ? "" : "; zone console: " + tail;
+  if (agent_error_) {
+    auto e = *agent_error_;
+    agent_error_.reset();
+    throw Error("zone agent: " + e.step + ": " + e.message, e.errno_value);
+  }
+  if (domain_exit_) throw Error("waiting for " + what + ": the zone's domain ended (" + domain_exit_->describe() + ")" + console_note, EIO);
+  if (pump_failure_) throw Error("waiting for " + what + ": " + *pump_failure_ + console_note, EIO);
+  if (!ok) throw Error("waiting for " + what + ": timed out after " + std::to_string(timeout.count()) + " s" + console_note, ETIMEDOUT);
+}
+
+std::string XenZone::console_tail() const { return std::string(console_tail_.begin(), console_tail_.end()); }
+
+// --- pump --------------------------------------------------------------------------------------------------
+
+void XenZone::pump() noexcept {
+  ap::Decoder decoder;
+  std::string out_pending;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return;
+    }
+    try {
+      pump_once(decoder, out_pending);
+    } catch (const std::exception& e) {
+      log_error("zone " + runz::quoted(cfg_.id) + ": console pump: " + e.what());
+      std::lock_guard lock(mutex_);
+      pump_failure_ = std::string("console pump: ") + e.what();
+      cv_.notify_all();
+      return;
+    }
+  }
+}
+
+void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
+  bool relay_stdin = false;
+  {
+    std::lock_guard lock(mutex_);
+    out_pending += outgoing_;
+    outgoing_.clear();
+    relay_stdin = relay_stdin_ && stdio_.in.valid();
+  }
+  if (!out_pending.empty()) {
+    size_t n = console_->write_some(std::as_bytes(std::span(out_pending.data(), out_pending.size())));
+    out_pending.erase(0, n);
+  }
+
+  std::array<pollfd, 4> fds{};
+  nfds_t nfds = 0;
+  fds[nfds++] = {console_->fd(), POLLIN, 0};
+  fds[nfds++] = {wake_.get(), POLLIN, 0};
+  fds[nfds++] = {watcher_->fd(), POLLIN, 0};
+  const bool read_stdin = relay_stdin && out_pending.size() < kMaxPendingOutBytes;
+  if (read_stdin) fds[nfds++] = {stdio_.in.get(), POLLIN, 0};
+  auto wait = out_pending.empty() ? kPumpIdlePoll : kPumpBusyPoll;
+  int n = ::poll(fds.data(), nfds, static_cast<int>(wait.count()));
+  if (n < 0 && errno != EINTR) throw_errno("poll");
+
+  if (fds[0].revents & POLLIN) console_->handle_event();
+  std::array<std::byte, 4096> buf{};
+  std::vector<ap::Event> events;
+  for (;;) {
+    size_t got = console_->read_available(buf);
+    if (got == 0) break;
+    decoder.feed(std::string_view(reinterpret_cast<const char*>(buf.data()), got), events);
+  }
+  for (const ap::Event& ev : events) {
+    if (const auto* frame = std::get_if<ap::Frame>(&ev)) {
+      on_frame(*frame);
+    } else {
+      on_console_text(std::get<ap::ConsoleText>(ev).bytes);
+    }
+  }
+  if (fds[1].revents & POLLIN) {
+    uint64_t v = 0;
+    (void)!::read(wake_.get(), &v, sizeof(v));
+  }
+  if (read_stdin && (fds[3].revents & (POLLIN | POLLHUP))) {
+    std::array<char, 8192> in{};
+    ssize_t r = ::read(stdio_.in.get(), in.data(), in.size());
+    if (r > 0) {
+      ap::append_frame(out_pending, ap::MessageType::kStdin, kMainHandle, std::string_view(in.data(), static_cast<size_t>(r)));
+    } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+      ap::append_frame(out_pending, ap::MessageType::kStdin, kMainHandle, "");  // EOF
+      std::lock_guard lock(mutex_);
+      stdio_.in.reset();
+    }
+  }
+  std::optional<DomainExit> ended;
+  {
+    std::lock_guard xc_lock(xc_mutex_);
+    ended = watcher_->check();
+  }
+  if (ended) {
+    std::lock_guard lock(mutex_);
+    if (!domain_exit_) {
+      log_info("zone " + runz::quoted(cfg_.id) + ": domain ended (" + ended->describe() + ")");
+      domain_exit_ = ended;
+      cv_.notify_all();
+    }
+  }
+}
+
+void XenZone::on_console_text(std::string_view text) {
+  try {
+    write_all(console_log_.get(), text);
+  } catch (const std::exception& e) {
+    log_warning("zone " + runz::quoted(cfg_.id) + ": console.log: " + e.what());
+  }
+  std::lock_guard lock(mutex_);
+  console_tail_.insert(console_tail_.end(), text.begin(), text.end());
+  while (console_tail_.size() > kConsoleTailBytes) console_tail_.pop_front();
+}
+
+void XenZone::on_frame(const ap::Frame& frame) {
+  using T = ap::MessageType;
+  auto write_stdio = [&](UniqueFd& fd, bool is_stdout) {
+    if (frame.payload.empty()) {
+      fd.reset();  // EOF: the reader sees end of file
+      return;
+    }
+    if (!fd.valid()) return;
+    try {
+      write_all(fd.get(), frame.payload);
+    } catch (const std::exception& e) {
+      log_warning(std::string("zone: writing container ") + (is_stdout ? "stdout" : "stderr") + ": " + e.what());
+      fd.reset();
+    }
+  };
+  switch (frame.type) {
+    case T::kHello: {
+      auto hello = ap::parse_hello(frame.payload);
+      log_info("zone " + runz::quoted(cfg_.id) + ": agent " + hello.agent + " ready (kernel " + hello.kernel + ")");
+      std::lock_guard lock(mutex_);
+      hello_ = true;
+      break;
+    }
+    case T::kError: {
+      auto report = ap::parse_error_report(frame.payload);
+      log_warning("zone " + runz::quoted(cfg_.id) + ": agent error: " + report.step + ": " + report.message);
+      std::lock_guard lock(mutex_);
+      agent_error_ = report;
+      break;
+    }
+    case T::kLog:
+      on_console_text("agent: " + frame.payload + "\n");
+      break;
+    case T::kCreated: {
+      auto pid = ap::parse_process_pid(frame.payload);
+      std::lock_guard lock(mutex_);
+      created_pid_ = pid.pid;
+      break;
+    }
+    case T::kStarted: {
+      auto pid = ap::parse_process_pid(frame.payload);
+      std::lock_guard lock(mutex_);
+      started_pid_ = pid.pid;
+      break;
+    }
+    case T::kStdout: write_stdio(stdio_.out, true); break;
+    case T::kStderr: write_stdio(stdio_.err, false); break;
+    case T::kExit: {
+      auto e = ap::parse_exit(frame.payload);
+      std::lock_guard lock(mutex_);
+      exit_ = e;
+      break;
+    }
+    default:
+      log_warning("zone " + runz::quoted(cfg_.id) + ": unexpected " + std::string(ap::type_name(frame.type)) +
+                  " frame from the agent");
+      break;
+  }
+  cv_.notify_all();
+}
+
+// --- teardown ----------------------------------------------------------------------------------------------
+
+void XenZone::teardown() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  if (wake_.valid()) {
+    uint64_t one = 1;
+    (void)!::write(wake_.get(), &one, sizeof(one));
+  }
+  if (pump_thread_.joinable()) pump_thread_.join();
+  watcher_.reset();
+  console_.reset();
+  std::optional<DomId> domid;
+  if (built_) {
+    domid = built_->id();
+    try {
+      std::lock_guard lock(xc_mutex_);
+      built_->domain.destroy();
+    } catch (const std::exception& e) {
+      log_error("zone " + runz::quoted(cfg_.id) + ": destroying domain: " + e.what());
+    }
+  }
+  if (backend_) backend_->stop();
+  if (domid) {
+    try {
+      xs_.rm(p9_backend_path(*domid));
+    } catch (const std::exception& e) {
+      log_warning("zone " + runz::quoted(cfg_.id) + ": removing 9pfs backend nodes: " + e.what());
+    }
+  }
+}
+
+}  // namespace runz::xen

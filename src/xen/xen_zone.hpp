@@ -1,0 +1,107 @@
+// One zone: its domain, console pump, 9pfs backend process and the agent-protocol conversation.
+//
+// Threads: one pump thread owns the console (PvConsole is single-threaded). It decodes what the agent sends
+// (agent_proto::Decoder), keeps console text in <state dir>/console.log, writes STDOUT/STDERR payloads to
+// the container's stdio, relays stdin as STDIN frames once the process started, and watches the domain for
+// an unexpected end. API calls (start, signal, ...) queue frames for the pump and wait on a condition
+// variable for the agent's answer.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "agent-proto/decoder.hpp"
+#include "agent-proto/messages.hpp"
+#include "common/fd.hpp"
+#include "runtime/zone.hpp"
+#include "xen/console.hpp"
+#include "xen/domain_builder.hpp"
+#include "xen/domain_lifecycle.hpp"
+#include "xen/host_process.hpp"
+#include "xen/xc.hpp"
+#include "xen/xs.hpp"
+
+namespace runz::xen {
+
+// How long a zone may take from unpause to the agent's HELLO, and the agent to answer a request. Generous:
+// the emulated test host is slow. Override with RUNZ_ZONE_BOOT_TIMEOUT_S / RUNZ_ZONE_REQUEST_TIMEOUT_S.
+inline constexpr std::chrono::seconds kDefaultBootTimeout{300};
+inline constexpr std::chrono::seconds kDefaultRequestTimeout{120};
+// The process handle runz uses for a container's main process (CREATE/START/SIGNAL/EXIT stream).
+inline constexpr uint32_t kMainHandle = 1;
+// The xenstore directory of the 9pfs backend devices of a domain, removed at teardown.
+std::string p9_backend_path(DomId domid);
+
+class XenZone final : public runtime::Zone {
+ public:
+  XenZone(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
+          const std::function<void(const runtime::ZoneRecord&)>& on_record);
+  ~XenZone() override;
+
+  // create() in steps: build the domain, start the backend, boot, HELLO, CREATE, CREATED.
+  void build_and_create();
+
+  runtime::ZoneRecord record() const override;
+  void start() override;
+  void signal(int sig, bool all) override;
+  void pause() override;
+  void resume() override;
+  runtime::ZoneExit wait_exit() override;
+
+ private:
+  void build_domain_step();
+  void start_backend_step();
+  void boot_step();
+  void create_step();
+  void teardown() noexcept;
+
+  void pump() noexcept;
+  void pump_once(agent_proto::Decoder& decoder, std::string& out_pending);
+  void on_frame(const agent_proto::Frame& frame);
+  void on_console_text(std::string_view text);
+  void queue_frame(agent_proto::MessageType type, uint32_t stream, std::string_view payload);
+  // Waits until `ready()` (under the lock) or a failure; throws runz::Error naming `what`.
+  template <class Pred>
+  void wait_for(Pred ready, std::chrono::seconds timeout, const std::string& what);
+  std::string console_tail() const;  // under the lock
+  void emit_record();
+
+  runtime::ZoneConfig cfg_;
+  runtime::ZoneStdio stdio_;
+  std::function<void(const runtime::ZoneRecord&)> on_record_;
+
+  // Declaration order = reverse teardown order: handles outlive everything that points at them.
+  XcHandle xc_;
+  XsHandle xs_;
+  XsHandle xs_watch_;
+  std::mutex xc_mutex_;  // xc_ is used from API threads and the pump
+  std::optional<BuiltDomain> built_;
+  std::optional<ChildProcess> backend_;
+  std::optional<PvConsole> console_;
+  std::unique_ptr<ShutdownWatcher> watcher_;
+  UniqueFd console_log_;
+  UniqueFd wake_;  // eventfd: the pump has frames to send or must stop
+  std::thread pump_thread_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  runtime::ZoneRecord record_;
+  std::string outgoing_;  // frames queued for the pump
+  bool stop_ = false;
+  bool hello_ = false;
+  bool relay_stdin_ = false;
+  std::optional<int32_t> created_pid_, started_pid_;
+  std::optional<agent_proto::ErrorReport> agent_error_;
+  std::optional<agent_proto::Exit> exit_;
+  std::optional<DomainExit> domain_exit_;
+  std::optional<std::string> pump_failure_;
+  std::deque<char> console_tail_;
+};
+
+}  // namespace runz::xen

@@ -1,0 +1,70 @@
+#include "xen/zone_factory.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "common/error.hpp"
+#include "xen/domain_lifecycle.hpp"
+#include "xen/host_process.hpp"
+#include "xen/log.hpp"
+#include "xen/xen_zone.hpp"
+
+namespace runz::xen {
+namespace {
+
+constexpr const char* kCapabilities = "/proc/xen/capabilities";
+constexpr const char* kPrivcmd = "/dev/xen/privcmd";
+
+class XenZoneFactory final : public runtime::ZoneFactory {
+ public:
+  void check_host() const override {
+    std::ifstream caps(kCapabilities);
+    if (!caps)
+      throw Error(std::string("runz needs a Xen dom0: ") + kCapabilities +
+                      " not found (is this host running under Xen with xenfs mounted?)",
+                  ENOENT);
+    std::stringstream text;
+    text << caps.rdbuf();
+    if (text.str().find("control_d") == std::string::npos)
+      throw Error(std::string("runz needs a Xen dom0: ") + kCapabilities + " lacks control_d (this is a domU)", EPERM);
+    if (::access(kPrivcmd, R_OK | W_OK) != 0) throw_errno(std::string("runz needs a Xen dom0: ") + kPrivcmd);
+    with_context("runz needs a Xen dom0 with xenstored", [] {
+      XcHandle::open();
+      XsHandle::open();
+    });
+  }
+
+  std::unique_ptr<runtime::Zone> create(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
+                                        const std::function<void(const runtime::ZoneRecord&)>& on_record) override {
+    auto zone = std::make_unique<XenZone>(cfg, std::move(stdio), on_record);
+    zone->build_and_create();  // on failure the zone's destructor tears down what was made
+    return zone;
+  }
+
+  void cleanup(const runtime::ZoneRecord& record) noexcept override {
+    for (const runtime::HostProcess& helper : record.helpers) kill_recorded(helper);
+    if (record.uuid.empty()) return;
+    auto uuid = Uuid::parse(record.uuid);
+    if (!uuid) {
+      log_error("cleanup: recorded uuid " + runz::quoted(record.uuid) + " does not parse; domain " +
+                std::to_string(record.domid) + " left alone");
+      return;
+    }
+    try {
+      XcHandle xc = XcHandle::open();
+      XsHandle xs = XsHandle::open();
+      if (destroy_domain(xc, xs, record.domid, *uuid)) xs.rm(p9_backend_path(record.domid));
+    } catch (const std::exception& e) {
+      log_error("cleanup of domain " + std::to_string(record.domid) + ": " + e.what());
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<runtime::ZoneFactory> make_zone_factory() { return std::make_unique<XenZoneFactory>(); }
+
+}  // namespace runz::xen
