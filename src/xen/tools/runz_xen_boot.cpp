@@ -5,6 +5,8 @@
 //   runz-xen-boot --kernel K --initrd I [--cmdline C] [--memory MiB] [--vcpus N] [--name N]
 //                 [--timeout S] [--marker TEXT] [--input TEXT] [--verbose]
 //
+//   runz-xen-boot --list     prints the live domains named runz-*: domid, name, uuid, state
+//
 // Exit status: 0 poweroff, 1 other shutdown (crash, reboot...), 2 timeout, 3 error, 130/143 on SIGINT/SIGTERM.
 // --marker TEXT logs (stderr) the time from start to the first console output holding TEXT.
 // --input TEXT is written to the guest's console input once the marker was seen (at once without a marker);
@@ -253,7 +255,25 @@ int run(const Options& o) {
 
 }  // namespace
 
+int list_domains() {
+  XcHandle xc = XcHandle::open();
+  XsHandle xs = XsHandle::open();
+  for (const RunzDomain& d : list_runz_domains(xc, xs)) {
+    std::string state = d.info.shutdown ? "shutdown" : d.info.paused ? "paused" : d.info.dying ? "dying" : "running";
+    std::printf("%u %s %s %s\n", d.domid, d.name.c_str(), d.uuid.to_string().c_str(), state.c_str());
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--list") {
+    try {
+      return list_domains();
+    } catch (const std::exception& e) {
+      log_error(std::string("runz-xen-boot: ") + e.what());
+      return kExitError;
+    }
+  }
   Options o = parse(argc, argv);
   try {
     return run(o);
