@@ -11,6 +11,7 @@ DEFAULT_TIMEOUT=${RUNZ_TEST_TIMEOUT:-300}
 export RUNZ_TESTLIB=/payload/testlib.sh
 up() { cut -d' ' -f1 /proc/uptime; }
 failed=0
+dmesg_seen=$(dmesg 2>/dev/null | wc -l)
 for suite in "$@"; do
   dir=/payload/suites/$suite
   [ -d "$dir" ] || { echo "RUNZ-SUITE-MISSING $suite"; failed=1; continue; }
@@ -50,6 +51,12 @@ for suite in "$@"; do
       echo "runner: destroying leftover domain $d"
       xl destroy "$d" 2>&1
     done
+    # kernel complaints during the test (segfaults, oopses, warnings): the console runs with `quiet`
+    dmesg >/tmp/runz-test/.dmesg 2>/dev/null
+    tail -n +$((dmesg_seen + 1)) /tmp/runz-test/.dmesg |
+      grep -E 'segfault|traps:|general protection|Oops|BUG:|WARNING:|Call Trace|blocked for more' |
+      head -n 20 | sed 's/^/runner: kernel: /'
+    dmesg_seen=$(wc -l </tmp/runz-test/.dmesg)
     echo "RUNZ-TEST-RESULT $name $st $secs rc=$rc$note"
   done
 done
