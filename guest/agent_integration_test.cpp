@@ -202,7 +202,7 @@ TEST_CASE("SIGNAL 9 ends a process with status 137; EXEC joins a running contain
   Scratch scratch;
   Session s(scratch);
   s.expect(ap::MessageType::kHello, 0);
-  create_and_start(s, 1, create_payload("sleeper", {{"args", {"sleep", "100"}}}, json::object(), {proc_mount()}));
+  create_and_start(s, 1, create_payload("sleeper", {{"args", {"sleep", "100"}}}, json::object(), json::array({proc_mount()})));
 
   json exec = {{"container", "sleeper"}, {"process", {{"args", {"sh", "-c", "hostname; ls /proc/1 >/dev/null; echo in"}},
                                                        {"cwd", "/"}, {"env", {"PATH=/bin"}}}}};
@@ -236,7 +236,7 @@ TEST_CASE("seccomp errno rule, capabilities and a stdin round trip") {
   create_and_start(s, 2,
                    create_payload("caps", {{"args", {"sh", "-c", "grep -E '^Cap(Eff|Bnd)' /proc/self/status"}},
                                            {"capabilities", caps}},
-                                  json::object(), {proc_mount()}));
+                                  json::object(), json::array({proc_mount()})));
   CHECK(expect_exit(s, 2).status == 0);
   CHECK(s.output(2).out == "CapEff:\t0000000000000021\nCapBnd:\t0000000000000021\n");
 

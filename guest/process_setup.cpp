@@ -136,11 +136,11 @@ void build_container(const ChildPlan& plan, std::string& step) {
   // Namespaced sysctls act on the writer's namespaces, whichever /proc is used: the zone's is always there.
   if (plan.linux_ != nullptr) {
     step = "sysctl";
-    for (const auto& [key, value] : plan.linux_->sysctl) {
-      std::string path = "/proc/sys/" + key;
+    for (const auto& entry : plan.linux_->sysctl) {
+      std::string path = "/proc/sys/" + entry.first;
       for (size_t i = std::string("/proc/sys/").size(); i < path.size(); ++i)
         if (path[i] == '.') path[i] = '/';
-      with_context("sysctl " + runz::quoted(key), [&] { write_file(path, value); });
+      with_context("sysctl " + runz::quoted(entry.first), [&] { write_file(path, entry.second); });
     }
   }
 
