@@ -253,12 +253,14 @@ void Agent::on_report_readable(ManagedProcess& p) {
   }
   if (!eof) return;
   p.report.reset();
+  // Without an ERROR frame, the socket closing while exec is due means execve succeeded (close-on-exec),
+  // even if the process has already exited by now (a short command; the reap may be seen first).
   const bool exec_pending = p.state == ProcessState::kStarting || (!p.is_main && p.state == ProcessState::kSetup);
-  if (exec_pending && !p.wait_status) {
+  if (exec_pending) {
     p.state = ProcessState::kRunning;
     console_.send_encoded(ap::encode(ap::MessageType::kStarted, p.handle, ap::ProcessPid{p.pid}));
-  } else if (p.state == ProcessState::kSetup || (exec_pending && p.wait_status)) {
-    // Died without a word (killed during setup, or by a signal at exec).
+  } else if (p.state == ProcessState::kSetup) {
+    // A CREATE child that died before reporting "held" (killed, or crashed).
     p.state = ProcessState::kFailed;
     console_.send_error(p.handle, "setup", 0, "process exited during setup");
   }
