@@ -1,0 +1,67 @@
+#include "runtime/console_socket.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+#include "runtime/unix_socket.hpp"
+
+namespace runz::runtime {
+namespace {
+
+void send_fd(int socket, int fd, const std::string& name) {
+  iovec iov{const_cast<char*>(name.data()), name.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
+  if (::sendmsg(socket, &msg, MSG_NOSIGNAL) < 0) throw_errno("send pty master");
+}
+
+UniqueFd dup_fd(int fd) {
+  UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+  return copy;  // invalid when `fd` is not open: the zone then gets /dev/null semantics
+}
+
+}  // namespace
+
+ZoneStdio console_stdio(const std::filesystem::path& socket) {
+  return with_context("console socket " + runz::quoted(socket.string()), [&] {
+    UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master) throw_errno("posix_openpt");
+    if (::grantpt(master.get()) != 0 || ::unlockpt(master.get()) != 0) throw_errno("unlockpt");
+    char name[128];
+    if (::ptsname_r(master.get(), name, sizeof name) != 0) throw_errno("ptsname");
+    UniqueFd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave) throw_errno("open " + runz::quoted(name));
+    UniqueFd connection = connect_unix(socket);
+    send_fd(connection.get(), master.get(), "/dev/ptmx");
+    ZoneStdio stdio;
+    stdio.in = dup_fd(slave.get());
+    stdio.out = dup_fd(slave.get());
+    stdio.err = std::move(slave);
+    return stdio;
+  });
+}
+
+ZoneStdio inherited_stdio() {
+  ZoneStdio stdio;
+  stdio.in = dup_fd(STDIN_FILENO);
+  stdio.out = dup_fd(STDOUT_FILENO);
+  stdio.err = dup_fd(STDERR_FILENO);
+  return stdio;
+}
+
+}  // namespace runz::runtime

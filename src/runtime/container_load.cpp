@@ -1,0 +1,49 @@
+#include "runtime/container_load.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/atomic_file.hpp"
+#include "runtime/process_identity.hpp"
+#include "spec/parse.hpp"
+
+namespace runz::runtime {
+
+Status derive_status(const ContainerRecord& record, bool monitor_alive) {
+  if (record.exit) return Status::Stopped;
+  if (!record.monitor) return record.status;
+  if (!monitor_alive) return Status::Stopped;
+  return record.status;
+}
+
+Container load_container(const StateStore& store, std::string_view id) {
+  Container container{store.load(id), Status::Stopped};
+  const bool alive = container.record.monitor && is_alive(*container.record.monitor);
+  container.status = derive_status(container.record, alive);
+  return container;
+}
+
+spec::State make_state(const ContainerRecord& record, Status status) {
+  spec::State state;
+  state.id = record.id;
+  state.status = status;
+  state.pid = (status != Status::Stopped && record.monitor) ? record.monitor->pid : 0;
+  state.bundle = record.bundle;
+  state.rootfs = record.rootfs;
+  state.created = record.created;
+  state.annotations = record.annotations;
+  return state;
+}
+
+std::string state_json(const ContainerRecord& record, Status status) {
+  return spec::to_json(make_state(record, status)).dump();
+}
+
+spec::Config load_saved_config(const StateStore& store, std::string_view id) {
+  return spec::load_config(store.dir(id));
+}
+
+void save_config(const StateStore& store, std::string_view id, const spec::Config& config) {
+  write_file_atomic(store.dir(id) / "config.json", spec::to_json(config).dump(2) + "\n");
+}
+
+}  // namespace runz::runtime

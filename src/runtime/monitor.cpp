@@ -1,0 +1,213 @@
+#include "runtime/monitor.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "common/error.hpp"
+#include "runtime/container_load.hpp"
+#include "runtime/hooks.hpp"
+#include "runtime/monitor_client.hpp"
+#include "runtime/process_identity.hpp"
+#include "runtime/unix_socket.hpp"
+
+namespace runz::runtime {
+namespace {
+
+using nlohmann::json;
+
+constexpr auto kRequestReadTimeout = std::chrono::seconds(5);
+
+void report(UniqueFd& ready, const json& message) {
+  if (!ready) return;
+  try {
+    const std::string line = message.dump() + "\n";
+    (void)::write(ready.get(), line.data(), line.size());
+  } catch (...) {
+  }
+  ready.reset();
+}
+
+void stdio_to_dev_null() {
+  UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!null) return;
+  for (int fd = 0; fd <= 2; ++fd) ::dup2(null.get(), fd);
+}
+
+class Monitor {
+ public:
+  explicit Monitor(const MonitorContext& context) : ctx_(context), id_(context.config.id) {}
+
+  int run(ZoneStdio stdio, UniqueFd ready);
+
+ private:
+  void serve();
+  void handle(UniqueFd client);
+  json dispatch(const json& request);
+  int finish();
+
+  const MonitorContext& ctx_;
+  std::string id_;
+  std::unique_ptr<Zone> zone_;
+  UniqueFd listener_;
+  UniqueFd exit_read_;
+  std::vector<UniqueFd> waiters_;
+  std::string status_ = "created";
+  ZoneExit exit_;
+};
+
+int Monitor::run(ZoneStdio stdio, UniqueFd ready) {
+  const std::filesystem::path dir = ctx_.store.dir(id_);
+  try {
+    ctx_.store.save_monitor(id_, identify(::getpid()));
+    zone_ = ctx_.factory.create(ctx_.config, std::move(stdio),
+                                [&](const ZoneRecord& record) { ctx_.store.save_zone(id_, record); });
+    listener_ = listen_unix(dir / kMonitorSocket);
+  } catch (const std::exception& e) {
+    report(ready, {{"ok", false}, {"error", e.what()}});
+    ctx_.log.error(std::string("monitor of ") + id_ + ": " + e.what());
+    zone_.reset();
+    return 1;
+  }
+
+  auto [exit_read, exit_write] = make_pipe();
+  exit_read_ = std::move(exit_read);
+  std::thread waiter([this, fd = std::move(exit_write)]() mutable {
+    try {
+      exit_ = zone_->wait_exit();
+    } catch (const std::exception& e) {
+      ctx_.log.error(std::string("monitor of ") + id_ + ": wait for exit: " + e.what());
+      exit_ = ZoneExit{255, std::nullopt};
+    }
+    (void)::write(fd.get(), "x", 1);
+  });
+
+  const HostProcess self = identify(::getpid());
+  report(ready, {{"ok", true}, {"pid", self.pid}, {"startTime", self.start_time}});
+  serve();
+  waiter.join();
+  return finish();
+}
+
+void Monitor::serve() {
+  for (;;) {
+    pollfd fds[2] = {{listener_.get(), POLLIN, 0}, {exit_read_.get(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      ctx_.log.error("monitor of " + id_ + ": poll: " + std::to_string(errno));
+      return;
+    }
+    if (fds[1].revents) return;
+    if (fds[0].revents & POLLIN) {
+      UniqueFd client(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (client) handle(std::move(client));
+    }
+  }
+}
+
+void Monitor::handle(UniqueFd client) {
+  json answer;
+  try {
+    const auto line = read_line(client.get(), kRequestReadTimeout);
+    if (!line) return;
+    const json request = json::parse(*line);
+    if (request.value("op", "") == "wait") {
+      waiters_.push_back(std::move(client));
+      return;
+    }
+    answer = dispatch(request);
+  } catch (const std::exception& e) {
+    answer = {{"ok", false}, {"error", e.what()}};
+  }
+  try {
+    send_all(client.get(), answer.dump() + "\n");
+  } catch (const std::exception& e) {
+    ctx_.log.debug("monitor of " + id_ + ": answer: " + e.what());
+  }
+}
+
+json Monitor::dispatch(const json& request) {
+  const std::string op = request.value("op", "");
+  ctx_.log.debug("monitor of " + id_ + ": request " + request.dump());
+  if (op == "start") {
+    zone_->start();
+    status_ = "running";
+  } else if (op == "kill") {
+    zone_->signal(request.at("signal").get<int>(), request.value("all", false));
+  } else if (op == "pause") {
+    zone_->pause();
+    status_ = "paused";
+  } else if (op == "resume") {
+    zone_->resume();
+    status_ = "running";
+  } else if (op == "state") {
+    return {{"ok", true}, {"status", status_}};
+  } else {
+    throw Error("unknown monitor request " + runz::quoted(op));
+  }
+  return {{"ok", true}};
+}
+
+int Monitor::finish() {
+  ExitRecord record{exit_, false};
+  try {
+    ctx_.store.save_exit(id_, record);
+  } catch (const std::exception& e) {
+    ctx_.log.error("monitor of " + id_ + ": record exit: " + e.what());
+  }
+  listener_.reset();
+  ::unlink((ctx_.store.dir(id_) / kMonitorSocket).c_str());
+  zone_.reset();  // destroys the zone, synchronously
+
+  try {
+    const ContainerRecord container = ctx_.store.load(id_);
+    run_hooks(ctx_.config.config.hooks, HookPoint::Poststop, state_json(container, Status::Stopped));
+  } catch (const std::exception& e) {
+    ctx_.log.warn("container " + id_ + ": " + e.what());
+  }
+  record.poststop_done = true;
+  try {
+    ctx_.store.save_exit(id_, record);
+  } catch (const std::exception& e) {
+    ctx_.log.error("monitor of " + id_ + ": record exit: " + e.what());
+  }
+
+  json answer = {{"ok", true}, {"exitStatus", exit_.status}};
+  if (exit_.signal) answer["signal"] = *exit_.signal;
+  for (UniqueFd& waiter : waiters_) {
+    try {
+      send_all(waiter.get(), answer.dump() + "\n");
+    } catch (const std::exception&) {
+      // a waiter that went away needs no answer
+    }
+  }
+  return exit_.status & 0xff;
+}
+
+}  // namespace
+
+void run_monitor(const MonitorContext& context, ZoneStdio stdio, UniqueFd ready) noexcept {
+  int code = 1;
+  try {
+    ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGHUP, SIG_IGN);
+    ::signal(SIGINT, SIG_IGN);
+    stdio_to_dev_null();
+    Monitor monitor(context);
+    code = monitor.run(std::move(stdio), std::move(ready));
+  } catch (const std::exception& e) {
+    context.log.error(std::string("monitor: ") + e.what());
+  }
+  ::_exit(code);
+}
+
+}  // namespace runz::runtime

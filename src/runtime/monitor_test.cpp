@@ -1,0 +1,276 @@
+// The lifecycle through the real monitor path: a forked monitor, its unix socket, the state dir. The zone is
+// a test double (this file only) whose "process" runs between start() and a signal.
+#include <signal.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "runtime/container_ops.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/process_identity.hpp"
+#include "spec/default_spec.hpp"
+
+using namespace runz::runtime;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char dir_template[] = "/tmp/runz-monitor-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template) != nullptr);
+    path = dir_template;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A process that exits when signalled (128+signal), or by itself with `exit_after_start` once started.
+class FakeZone final : public Zone {
+ public:
+  FakeZone(ZoneRecord record, std::optional<int> exit_after_start, std::filesystem::path marker)
+      : record_(std::move(record)), exit_after_start_(exit_after_start), marker_(std::move(marker)) {}
+  ~FakeZone() override { std::ofstream(marker_ / "zone-destroyed") << "yes"; }
+
+  ZoneRecord record() const override { return record_; }
+  void start() override {
+    std::lock_guard lock(mutex_);
+    if (started_) throw runz::Error("already started");
+    started_ = true;
+    if (exit_after_start_) finish(ZoneExit{*exit_after_start_, std::nullopt});
+  }
+  void signal(int sig, bool) override {
+    std::lock_guard lock(mutex_);
+    if (sig == 0 || sig == SIGCONT || sig == SIGWINCH) return;
+    finish(ZoneExit{128 + sig, sig});
+  }
+  void pause() override {}
+  void resume() override {}
+  ZoneExit wait_exit() override {
+    std::unique_lock lock(mutex_);
+    exited_cv_.wait(lock, [&] { return exit_.has_value(); });
+    return *exit_;
+  }
+
+ private:
+  void finish(ZoneExit exit) {
+    if (!exit_) exit_ = exit;
+    exited_cv_.notify_all();
+  }
+
+  ZoneRecord record_;
+  std::optional<int> exit_after_start_;
+  std::filesystem::path marker_;
+  std::mutex mutex_;
+  std::condition_variable exited_cv_;
+  bool started_ = false;
+  std::optional<ZoneExit> exit_;
+};
+
+class FakeFactory final : public ZoneFactory {
+ public:
+  explicit FakeFactory(std::filesystem::path marker) : marker_(std::move(marker)) {}
+
+  void check_host() const override {}
+  std::unique_ptr<Zone> create(const ZoneConfig& cfg, ZoneStdio,
+                               const std::function<void(const ZoneRecord&)>& on_record) override {
+    ZoneRecord record{7, "fake-uuid-" + cfg.id, {}};
+    on_record(record);  // the "domain" exists from here on
+    std::optional<int> exit_after_start;
+    const auto it = cfg.config.annotations.find("test.exit-after-start");
+    if (it != cfg.config.annotations.end()) exit_after_start = std::stoi(it->second);
+    return std::make_unique<FakeZone>(record, exit_after_start, marker_);
+  }
+  void cleanup(const ZoneRecord& record) noexcept override { cleaned.push_back(record); }
+
+  std::vector<ZoneRecord> cleaned;  // cleanup runs in the CLI (this process), so the test can see it
+
+ private:
+  std::filesystem::path marker_;
+};
+
+struct Fixture {
+  TempDir tmp;
+  std::filesystem::path root = tmp.path / "root";
+  std::filesystem::path bundle = tmp.path / "bundle";
+  FakeFactory factory{tmp.path};
+  Runtime rt{StateStore(root), factory, Logger(tmp.path / "log.json", LogFormat::Json, true), tmp.path};
+
+  Fixture() { configure(); }
+
+  void configure(const nlohmann::json& annotations = nlohmann::json::object(), const nlohmann::json& hooks = {}) {
+    std::filesystem::create_directories(bundle / "rootfs");
+    nlohmann::json config = runz::spec::default_spec(false);
+    config["process"]["terminal"] = false;
+    config["annotations"] = annotations;
+    config["hooks"] = hooks.is_null() ? nlohmann::json::object() : hooks;
+    std::ofstream(bundle / "config.json") << config.dump();
+  }
+
+  nlohmann::json hook_appending(const std::string& word) const {
+    return {{"path", "/bin/sh"}, {"args", {"sh", "-c", "echo " + word + " >> " + (tmp.path / "hooks").string()}}};
+  }
+
+  runz::spec::State wait_for(const std::string& id, Status status) const {
+    for (int i = 0; i < 500; ++i) {
+      const runz::spec::State state = container_state(rt, id);
+      if (state.status == status) return state;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("container never reached " << runz::spec::to_string(status));
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("monitor lifecycle: create, state created, duplicate id, delete of a created container") {
+  Fixture f;
+  f.configure({}, {{"poststop", {f.hook_appending("poststop")}}, {"createRuntime", {f.hook_appending("createRuntime")}}});
+  CHECK_FALSE(std::filesystem::exists(f.root));
+
+  CreateOptions options;
+  options.id = "c1";
+  options.bundle = f.bundle;
+  options.pid_file = f.tmp.path / "c1.pid";
+  const HostProcess monitor = create_container(f.rt, options);
+  CHECK(is_alive(monitor));
+  CHECK(slurp(f.tmp.path / "c1.pid") == std::to_string(monitor.pid));
+  CHECK(slurp(f.tmp.path / "hooks") == "createRuntime\n");
+
+  runz::spec::State state = container_state(f.rt, "c1");
+  CHECK(state.status == Status::Created);
+  CHECK(state.pid == monitor.pid);
+  CHECK(state.bundle == f.bundle.string());
+  CHECK(f.rt.store.load("c1").zone->uuid == "fake-uuid-c1");
+  CHECK_THROWS_WITH_AS(create_container(f.rt, options), "container with id exists: c1", ContainerExists);
+
+  delete_container(f.rt, "c1", false);  // like runc, a created container is deleted without --force
+  CHECK_FALSE(is_alive(monitor));
+  CHECK_FALSE(std::filesystem::exists(f.root / "c1"));
+  CHECK(slurp(f.tmp.path / "hooks") == "createRuntime\npoststop\n");
+  REQUIRE(f.factory.cleaned.size() == 1);
+}
+
+TEST_CASE("monitor lifecycle: start, refusals, kill TERM → stopped 143, delete") {
+  Fixture f;
+  f.configure({}, {{"poststop", {f.hook_appending("poststop")}}});
+  CreateOptions options;
+  options.id = "c2";
+  options.bundle = f.bundle;
+  const HostProcess monitor = create_container(f.rt, options);
+
+  start_container(f.rt, "c2");
+  CHECK(container_state(f.rt, "c2").status == Status::Running);
+  CHECK_THROWS_WITH(start_container(f.rt, "c2"), "cannot start an already running container");
+  CHECK_THROWS_WITH(delete_container(f.rt, "c2", false), "cannot delete container c2 that is not stopped: running");
+
+  kill_container(f.rt, "c2", SIGTERM, false);
+  const runz::spec::State stopped = f.wait_for("c2", Status::Stopped);
+  CHECK(stopped.pid == 0);
+  CHECK(wait_gone(monitor, std::chrono::seconds(5)));
+  const ContainerRecord record = f.rt.store.load("c2");
+  REQUIRE(record.exit);
+  CHECK(record.exit->exit.status == 143);
+  CHECK(record.exit->poststop_done);
+  CHECK(slurp(f.tmp.path / "zone-destroyed") == "yes");
+  CHECK_THROWS_WITH(start_container(f.rt, "c2"), "cannot start a container that has stopped");
+  CHECK_THROWS_AS(kill_container(f.rt, "c2", SIGTERM, false), ContainerNotRunning);
+
+  delete_container(f.rt, "c2", false);
+  CHECK_FALSE(std::filesystem::exists(f.root / "c2"));
+  CHECK(slurp(f.tmp.path / "hooks") == "poststop\n");  // by the monitor, not again by delete
+  REQUIRE(f.factory.cleaned.size() == 1);
+  CHECK(f.factory.cleaned[0].uuid == "fake-uuid-c2");
+  CHECK_THROWS_AS(container_state(f.rt, "c2"), ContainerNotExist);
+}
+
+TEST_CASE("kill -9 of the monitor, then delete --force cleans up from the record") {
+  Fixture f;
+  f.configure({}, {{"poststop", {f.hook_appending("poststop")}}});
+  CreateOptions options;
+  options.id = "c3";
+  options.bundle = f.bundle;
+  const HostProcess monitor = create_container(f.rt, options);
+  start_container(f.rt, "c3");
+  REQUIRE(::kill(monitor.pid, SIGKILL) == 0);
+  REQUIRE(wait_gone(monitor, std::chrono::seconds(5)));
+
+  CHECK(container_state(f.rt, "c3").status == Status::Stopped);
+  CHECK_THROWS_WITH_AS(kill_container(f.rt, "c3", SIGKILL, false), "container not running", ContainerNotRunning);
+  delete_container(f.rt, "c3", true);
+  CHECK_FALSE(std::filesystem::exists(f.root / "c3"));
+  REQUIRE(f.factory.cleaned.size() == 1);
+  CHECK(f.factory.cleaned[0].domid == 7);
+  CHECK(f.factory.cleaned[0].uuid == "fake-uuid-c3");
+  CHECK(slurp(f.tmp.path / "hooks") == "poststop\n");  // the monitor could not: delete did
+  CHECK(std::filesystem::is_empty(f.root));
+}
+
+TEST_CASE("delete --force of a live container SIGKILLs its monitor") {
+  Fixture f;
+  CreateOptions options;
+  options.id = "c4";
+  options.bundle = f.bundle;
+  const HostProcess monitor = create_container(f.rt, options);
+  start_container(f.rt, "c4");
+  delete_container(f.rt, "c4", true);
+  CHECK_FALSE(is_alive(monitor));
+  CHECK_FALSE(std::filesystem::exists(f.root / "c4"));
+  REQUIRE(f.factory.cleaned.size() == 1);
+}
+
+TEST_CASE("a failing createRuntime hook fails create and leaves nothing") {
+  Fixture f;
+  f.configure({}, {{"createRuntime", {{{"path", "/bin/false"}}}}});
+  CreateOptions options;
+  options.id = "c5";
+  options.bundle = f.bundle;
+  CHECK_THROWS_WITH(create_container(f.rt, options), doctest::Contains("createRuntime: hook `/bin/false`"));
+  CHECK_FALSE(std::filesystem::exists(f.root / "c5"));
+  REQUIRE(f.factory.cleaned.size() == 1);
+  CHECK(f.factory.cleaned[0].uuid == "fake-uuid-c5");
+}
+
+TEST_CASE("run waits for the process and returns its exit status") {
+  Fixture f;
+  f.configure({{"test.exit-after-start", "3"}});
+  RunOptions options;
+  options.create.id = "c6";
+  options.create.bundle = f.bundle;
+  CHECK(run_container(f.rt, options) == 3);
+  CHECK_FALSE(std::filesystem::exists(f.root / "c6"));
+}
+
+TEST_CASE("pause and resume go through the monitor") {
+  Fixture f;
+  CreateOptions options;
+  options.id = "c7";
+  options.bundle = f.bundle;
+  create_container(f.rt, options);
+  CHECK_THROWS_WITH(resume_container(f.rt, "c7"), "container not paused");
+  start_container(f.rt, "c7");
+  pause_container(f.rt, "c7");
+  CHECK(container_state(f.rt, "c7").status == Status::Paused);
+  CHECK_THROWS_WITH(start_container(f.rt, "c7"), "cannot start a container in the paused state");
+  resume_container(f.rt, "c7");
+  CHECK(container_state(f.rt, "c7").status == Status::Running);
+  const auto listed = list_containers(f.rt);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id == "c7");
+  delete_container(f.rt, "c7", true);
+}
