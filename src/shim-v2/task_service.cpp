@@ -1,0 +1,474 @@
+#include "shim-v2/task_service.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <google/protobuf/empty.pb.h>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "runtime/state_store.hpp"
+#include "shim-v2/process_io.hpp"
+#include "shim-v2/proto/containerd/events/task.pb.h"
+#include "shim-v2/proto/containerd/runc/options.pb.h"
+#include "shim-v2/rootfs_mount.hpp"
+
+#ifndef RUNZ_SHIM_VERSION
+#define RUNZ_SHIM_VERSION "dev"
+#endif
+
+namespace runz::shim {
+
+using ttrpc::Code;
+using ttrpc::RpcError;
+namespace events = containerd::events;
+namespace types = containerd::v1::types;
+
+namespace {
+
+constexpr std::uint32_t kUnknownExitStatus = 255;
+constexpr auto kDeleteExitTimeout = std::chrono::seconds(10);
+constexpr std::string_view kInitPidFile = "init.pid";
+constexpr std::string_view kRuntimeLogFile = "log.json";
+constexpr std::string_view kRuncOptionsType = "containerd.runc.v1.Options";
+// waitid(2) id type for a pidfd (linux/wait.h P_PIDFD; glibc 2.36's idtype_t does not name it).
+constexpr int kIdTypePidfd = 3;
+
+void set_timestamp(google::protobuf::Timestamp* out, std::chrono::system_clock::time_point t) {
+  auto since = t.time_since_epoch();
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since);
+  out->set_seconds(seconds.count());
+  out->set_nanos(static_cast<std::int32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since - seconds).count()));
+}
+
+template <class Request, class Response, class Fn>
+void add_method(ttrpc::Server& server, std::string_view method, Fn fn) {
+  server.register_method(kTaskService, method, [fn](const std::string& payload, const ttrpc::RequestContext&) {
+    Request request;
+    if (!request.ParseFromString(payload)) {
+      throw RpcError(Code::InvalidArgument, "cannot decode " + Request::descriptor()->full_name());
+    }
+    if constexpr (std::is_void_v<Response>) {
+      fn(request);
+      return google::protobuf::Empty().SerializeAsString();
+    } else {
+      Response response = fn(request);
+      return response.SerializeAsString();
+    }
+  });
+}
+
+void unimplemented(ttrpc::Server& server, std::string_view method, std::string why) {
+  server.register_method(kTaskService, method, [m = std::string(method), why](const std::string&, const ttrpc::RequestContext&) -> std::string {
+    throw RpcError(Code::Unimplemented, m + ": " + why);
+  });
+}
+
+pid_t read_pid_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0 || pid > 0x7fffffff) {
+    throw Error("read pid file " + runz::quoted(path.string()) + ": no valid pid in it");
+  }
+  return static_cast<pid_t>(pid);
+}
+
+types::Status parse_runtime_status(const std::string& text) {
+  if (text == "created" || text == "creating") return types::CREATED;
+  if (text == "running") return types::RUNNING;
+  if (text == "stopped") return types::STOPPED;
+  if (text == "paused") return types::PAUSED;
+  if (text == "pausing") return types::PAUSING;
+  return types::UNKNOWN;
+}
+
+UniqueFd make_eventfd() {
+  UniqueFd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!fd) throw_errno("eventfd");
+  return fd;
+}
+
+void signal_eventfd(int fd) noexcept {
+  std::uint64_t one = 1;
+  if (::write(fd, &one, sizeof one) < 0) std::cerr << "eventfd write: " << std::strerror(errno) << "\n";
+}
+
+}  // namespace
+
+TaskService::TaskService(TaskServiceConfig config) : config_(std::move(config)), cancel_fd_(make_eventfd()) {
+  if (config_.publisher == nullptr) throw Error("task service needs a publisher");
+}
+
+TaskService::~TaskService() {
+  cancel();
+  std::map<std::string, std::shared_ptr<Task>> tasks;
+  {
+    std::lock_guard lock(mu_);
+    tasks.swap(tasks_);
+  }
+  for (auto& [id, task] : tasks) {
+    if (task->waiter.joinable()) task->waiter.join();
+  }
+}
+
+void TaskService::cancel() {
+  std::lock_guard lock(mu_);
+  if (cancelled_) return;
+  cancelled_ = true;
+  signal_eventfd(cancel_fd_.get());
+  exited_.notify_all();
+}
+
+std::size_t TaskService::task_count() const {
+  std::lock_guard lock(mu_);
+  return tasks_.size();
+}
+
+void TaskService::register_methods(ttrpc::Server& server) {
+  add_method<task::CreateTaskRequest, task::CreateTaskResponse>(server, "Create", [this](const auto& r) { return create(r); });
+  add_method<task::StartRequest, task::StartResponse>(server, "Start", [this](const auto& r) { return start(r); });
+  add_method<task::StateRequest, task::StateResponse>(server, "State", [this](const auto& r) { return state(r); });
+  add_method<task::KillRequest, void>(server, "Kill", [this](const auto& r) { kill(r); });
+  add_method<task::DeleteRequest, task::DeleteResponse>(server, "Delete", [this](const auto& r) { return remove(r); });
+  add_method<task::WaitRequest, task::WaitResponse>(server, "Wait", [this](const auto& r) { return wait(r); });
+  add_method<task::PidsRequest, task::PidsResponse>(server, "Pids", [this](const auto& r) { return pids(r); });
+  add_method<task::PauseRequest, void>(server, "Pause", [this](const auto& r) { pause(r); });
+  add_method<task::ResumeRequest, void>(server, "Resume", [this](const auto& r) { resume(r); });
+  add_method<task::UpdateTaskRequest, void>(server, "Update", [this](const auto& r) { update(r); });
+  add_method<task::CloseIORequest, void>(server, "CloseIO", [this](const auto& r) { close_io(r); });
+  add_method<task::ConnectRequest, task::ConnectResponse>(server, "Connect", [this](const auto& r) { return connect(r); });
+  add_method<task::ShutdownRequest, void>(server, "Shutdown", [this](const auto& r) { shutdown(r); });
+  unimplemented(server, "Exec", "exec processes are not supported by runz yet");
+  unimplemented(server, "ResizePty", "terminals are not supported by the runz shim yet");
+  unimplemented(server, "Checkpoint", "checkpoint is not supported by runz");
+  unimplemented(server, "Stats", "stats are not supported by the runz shim yet");
+}
+
+std::shared_ptr<TaskService::Task> TaskService::find(const std::string& id, const std::string& exec_id) const {
+  std::lock_guard lock(mu_);
+  auto it = tasks_.find(id);
+  if (it == tasks_.end()) throw RpcError(Code::NotFound, "task " + runz::quoted(id) + " not found");
+  if (!exec_id.empty() && exec_id != id) {
+    throw RpcError(Code::NotFound, "exec " + runz::quoted(exec_id) + " of task " + runz::quoted(id) + " not found");
+  }
+  return it->second;
+}
+
+task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
+  if (r.id().empty()) throw RpcError(Code::InvalidArgument, "create: task id is empty");
+  if (r.bundle().empty()) throw RpcError(Code::InvalidArgument, "create: bundle is empty");
+  if (r.terminal()) throw RpcError(Code::Unimplemented, "create: terminal (tty) tasks are not supported by the runz shim yet");
+  if (!r.checkpoint().empty()) throw RpcError(Code::Unimplemented, "create: restoring a checkpoint is not supported by runz");
+
+  auto t = std::make_shared<Task>();
+  t->id = r.id();
+  t->bundle = r.bundle();
+  t->stdin_path = r.stdin();
+  t->stdout_path = r.stdout();
+  t->stderr_path = r.stderr();
+  t->runtime = config_.runtime;
+  if (r.has_options() && std::string_view(r.options().type_url()).ends_with(kRuncOptionsType)) {
+    containerd::runc::v1::Options options;
+    if (!options.ParseFromString(r.options().value())) {
+      throw RpcError(Code::InvalidArgument, "create: cannot decode " + std::string(kRuncOptionsType));
+    }
+    if (!options.binary_name().empty()) t->runtime.binary = options.binary_name();
+    if (!options.root().empty()) t->runtime.root = std::filesystem::path(options.root()) / config_.ns;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (tasks_.contains(t->id)) throw RpcError(Code::AlreadyExists, "task " + runz::quoted(t->id) + " already exists");
+    tasks_.emplace(t->id, t);  // reserve the id while runz works
+  }
+  auto unreserve = [&] {
+    std::lock_guard lock(mu_);
+    tasks_.erase(t->id);
+  };
+
+  const std::filesystem::path bundle(t->bundle);
+  const std::filesystem::path rootfs = bundle / "rootfs";
+  try {
+    if (r.rootfs_size() > 0) {
+      std::vector<MountSpec> mounts;
+      for (const auto& m : r.rootfs()) mounts.push_back({m.type(), m.source(), {m.options().begin(), m.options().end()}});
+      std::filesystem::create_directories(rootfs);
+      mount_rootfs(mounts, rootfs);
+      t->rootfs_mounted = true;
+    }
+    TaskStdio stdio = open_stdio(t->stdin_path, t->stdout_path, t->stderr_path);
+    RunOptions options;
+    options.stdin_fd = stdio.in.get();
+    options.stdout_fd = stdio.out.get();
+    options.stderr_fd = stdio.err.get();
+    options.log_file = bundle / kRuntimeLogFile;
+    run_runtime(t->runtime,
+                {"create", "--bundle", t->bundle, "--pid-file", (bundle / kInitPidFile).string(), t->id}, options);
+    // The monitor holds its own copies of the stdio fds; ours close here.
+    t->pid = read_pid_file(bundle / kInitPidFile);
+  } catch (...) {
+    // Leave nothing behind: a half-created container (if runz got that far), the rootfs mount, the id.
+    try {
+      if (runtime::StateStore(t->runtime.root).exists(t->id)) {
+        run_runtime(t->runtime, {"delete", "--force", t->id});
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "create " << t->id << ": cleanup: " << e.what() << "\n";
+    }
+    if (t->rootfs_mounted) unmount_rootfs(rootfs);
+    unreserve();
+    throw;
+  }
+
+  t->pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, t->pid, 0)));  // glibc 2.36's wrapper lacks C linkage in C++
+  if (!t->pidfd && errno != ESRCH) {
+    std::cerr << "pidfd_open " << t->pid << ": " << std::strerror(errno) << "\n";
+  }
+  watch_exit(t);
+
+  events::TaskCreate event;
+  event.set_container_id(t->id);
+  event.set_bundle(t->bundle);
+  *event.mutable_rootfs() = r.rootfs();
+  event.mutable_io()->set_stdin(t->stdin_path);
+  event.mutable_io()->set_stdout(t->stdout_path);
+  event.mutable_io()->set_stderr(t->stderr_path);
+  event.mutable_io()->set_terminal(false);
+  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  config_.publisher->publish(kTopicTaskCreate, event);
+
+  task::CreateTaskResponse response;
+  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  return response;
+}
+
+void TaskService::watch_exit(const std::shared_ptr<Task>& t) {
+  t->cancel = make_eventfd();
+  t->waiter = std::thread([this, t] {
+    if (t->pidfd) {
+      for (;;) {
+        pollfd fds[3] = {{t->pidfd.get(), POLLIN, 0}, {cancel_fd_.get(), POLLIN, 0}, {t->cancel.get(), POLLIN, 0}};
+        if (::poll(fds, 3, -1) < 0) {
+          if (errno == EINTR) continue;
+          std::cerr << "wait for task " << t->id << ": poll: " << std::strerror(errno) << "\n";
+          return;
+        }
+        if (fds[1].revents != 0 || fds[2].revents != 0) return;  // cancelled: the shim or Delete stopped caring
+        break;
+      }
+    }
+    record_exit(t, observe_exit(*t));
+  });
+}
+
+TaskService::Exit TaskService::observe_exit(const Task& t) {
+  Exit exit{kUnknownExitStatus, std::chrono::system_clock::now()};
+  if (t.pidfd) {
+    siginfo_t info{};
+    if (::waitid(static_cast<idtype_t>(kIdTypePidfd), static_cast<id_t>(t.pidfd.get()), &info, WEXITED | WNOHANG) == 0 &&
+        info.si_pid != 0) {
+      exit.status = info.si_code == CLD_EXITED ? static_cast<std::uint32_t>(info.si_status)
+                                               : 128u + static_cast<std::uint32_t>(info.si_status);
+    }
+  }
+  try {
+    auto record = runtime::StateStore(t.runtime.root).load(t.id);
+    if (record.exit) exit.status = static_cast<std::uint32_t>(record.exit->exit.status);
+  } catch (const std::exception& e) {
+    // Deleted already, or never written: the monitor's own status (or 255) stands.
+    if (exit.status == kUnknownExitStatus) std::cerr << "exit status of " << t.id << ": " << e.what() << "\n";
+  }
+  return exit;
+}
+
+void TaskService::record_exit(const std::shared_ptr<Task>& t, Exit exit) {
+  {
+    std::lock_guard lock(mu_);
+    if (t->exit) return;
+    t->exit = exit;
+    exited_.notify_all();
+  }
+  events::TaskExit event;
+  event.set_container_id(t->id);
+  event.set_id(t->id);
+  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  event.set_exit_status(exit.status);
+  set_timestamp(event.mutable_exited_at(), exit.at);
+  config_.publisher->publish(kTopicTaskExit, event);
+}
+
+std::optional<TaskService::Exit> TaskService::wait_exit(const std::shared_ptr<Task>& t,
+                                                        std::optional<std::chrono::milliseconds> timeout) {
+  std::unique_lock lock(mu_);
+  auto done = [&] { return t->exit.has_value() || cancelled_; };
+  if (timeout) {
+    exited_.wait_for(lock, *timeout, done);
+  } else {
+    exited_.wait(lock, done);
+  }
+  return t->exit;
+}
+
+task::StartResponse TaskService::start(const task::StartRequest& r) {
+  auto t = find(r.id(), r.exec_id());
+  run_runtime(t->runtime, {"start", t->id});
+  events::TaskStart event;
+  event.set_container_id(t->id);
+  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  config_.publisher->publish(kTopicTaskStart, event);
+  task::StartResponse response;
+  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  return response;
+}
+
+task::StateResponse TaskService::state(const task::StateRequest& r) {
+  auto t = find(r.id(), r.exec_id());
+  task::StateResponse response;
+  response.set_id(t->id);
+  response.set_bundle(t->bundle);
+  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  response.set_stdin(t->stdin_path);
+  response.set_stdout(t->stdout_path);
+  response.set_stderr(t->stderr_path);
+  response.set_terminal(false);
+  std::optional<Exit> exit;
+  {
+    std::lock_guard lock(mu_);
+    exit = t->exit;
+  }
+  if (exit) {
+    response.set_status(types::STOPPED);
+    response.set_exit_status(exit->status);
+    set_timestamp(response.mutable_exited_at(), exit->at);
+    return response;
+  }
+  RunResult result = run_runtime(t->runtime, {"state", t->id});
+  auto doc = nlohmann::json::parse(result.out, nullptr, false);
+  if (!doc.is_object() || !doc.contains("status") || !doc["status"].is_string()) {
+    throw RpcError(Code::Internal, "runz state " + t->id + ": unexpected output");
+  }
+  response.set_status(parse_runtime_status(doc["status"].get<std::string>()));
+  return response;
+}
+
+void TaskService::kill(const task::KillRequest& r) {
+  auto t = find(r.id(), r.exec_id());
+  {
+    std::lock_guard lock(mu_);
+    // containerd treats NotFound from Kill of a finished process as "already gone".
+    if (t->exit) throw RpcError(Code::NotFound, "process " + runz::quoted(t->id) + " already finished");
+  }
+  std::vector<std::string> args{"kill"};
+  if (r.all()) args.emplace_back("--all");
+  args.push_back(t->id);
+  args.push_back(std::to_string(r.signal() == 0 ? SIGTERM : static_cast<int>(r.signal())));
+  run_runtime(t->runtime, args);
+}
+
+task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
+  auto t = find(r.id(), r.exec_id());
+  run_runtime(t->runtime, {"delete", t->id});
+  // `runz delete` ends the monitor of a created-but-never-started task; a started one has exited already.
+  auto exit = wait_exit(t, kDeleteExitTimeout);
+  if (!exit) {
+    signal_eventfd(t->cancel.get());  // the waiter may still poll a monitor we no longer care about
+    record_exit(t, Exit{128u + SIGKILL, std::chrono::system_clock::now()});
+    std::lock_guard lock(mu_);
+    exit = t->exit;
+  }
+  if (t->waiter.joinable() && t->waiter.get_id() != std::this_thread::get_id()) t->waiter.join();
+  if (t->rootfs_mounted) unmount_rootfs(std::filesystem::path(t->bundle) / "rootfs");
+  {
+    std::lock_guard lock(mu_);
+    tasks_.erase(t->id);
+  }
+  events::TaskDelete event;
+  event.set_container_id(t->id);
+  event.set_id(t->id);
+  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  event.set_exit_status(exit->status);
+  set_timestamp(event.mutable_exited_at(), exit->at);
+  config_.publisher->publish(kTopicTaskDelete, event);
+
+  task::DeleteResponse response;
+  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  response.set_exit_status(exit->status);
+  set_timestamp(response.mutable_exited_at(), exit->at);
+  return response;
+}
+
+task::WaitResponse TaskService::wait(const task::WaitRequest& r) {
+  auto t = find(r.id(), r.exec_id());
+  auto exit = wait_exit(t, std::nullopt);
+  if (!exit) throw RpcError(Code::Unavailable, "wait " + runz::quoted(t->id) + ": the shim is shutting down");
+  task::WaitResponse response;
+  response.set_exit_status(exit->status);
+  set_timestamp(response.mutable_exited_at(), exit->at);
+  return response;
+}
+
+task::PidsResponse TaskService::pids(const task::PidsRequest& r) {
+  auto t = find(r.id(), "");
+  // The container's processes live inside the zone; on the host there is one process per task, the monitor.
+  task::PidsResponse response;
+  std::lock_guard lock(mu_);
+  if (!t->exit) response.add_processes()->set_pid(static_cast<std::uint32_t>(t->pid));
+  return response;
+}
+
+void TaskService::pause(const task::PauseRequest& r) {
+  auto t = find(r.id(), "");
+  run_runtime(t->runtime, {"pause", t->id});
+  events::TaskPaused event;
+  event.set_container_id(t->id);
+  config_.publisher->publish(kTopicTaskPaused, event);
+}
+
+void TaskService::resume(const task::ResumeRequest& r) {
+  auto t = find(r.id(), "");
+  run_runtime(t->runtime, {"resume", t->id});
+  events::TaskResumed event;
+  event.set_container_id(t->id);
+  config_.publisher->publish(kTopicTaskResumed, event);
+}
+
+void TaskService::update(const task::UpdateTaskRequest& r) {
+  auto t = find(r.id(), "");
+  // containerd sends runtime-spec LinuxResources as JSON in the Any (typeurl's JSON encoding of Go types):
+  // exactly what `runz update --resources -` reads.
+  if (!r.has_resources() || r.resources().value().empty()) return;
+  RunOptions options;
+  options.stdin_data = r.resources().value();
+  run_runtime(t->runtime, {"update", "--resources", "-", t->id}, options);
+}
+
+void TaskService::close_io(const task::CloseIORequest& r) {
+  // The stdin fifo went to the monitor directly and the shim kept no writer on it, so containerd closing its
+  // end already gives the container EOF: nothing to do here.
+  find(r.id(), r.exec_id());
+}
+
+task::ConnectResponse TaskService::connect(const task::ConnectRequest& r) {
+  task::ConnectResponse response;
+  response.set_shim_pid(static_cast<std::uint32_t>(::getpid()));
+  response.set_version(std::string("runz ") + RUNZ_SHIM_VERSION);
+  std::lock_guard lock(mu_);
+  if (auto it = tasks_.find(r.id()); it != tasks_.end()) response.set_task_pid(static_cast<std::uint32_t>(it->second->pid));
+  return response;
+}
+
+void TaskService::shutdown(const task::ShutdownRequest&) {
+  // Like containerd's runc shim: a shim that still has tasks ignores Shutdown.
+  if (task_count() > 0) return;
+  if (config_.request_exit) config_.request_exit();
+}
+
+}  // namespace runz::shim
