@@ -140,6 +140,10 @@ TEST_CASE("runz --version, unknown verbs and bad options") {
   const Result bad = runz({"delete", "--bogus", "x"}, tmp.path);
   CHECK(bad.status == 1);
   CHECK(bad.err.find("bogus") != std::string::npos);
+  const auto log = tmp.path / "log.txt";
+  const Result bad_logged = runz({"--log", log.string(), "kill", "--bogus", "x"}, tmp.path);
+  CHECK(bad_logged.status == 1);
+  CHECK(slurp(log).find("level=error msg=\"runz kill: ") != std::string::npos);
   const Result exec = runz({"exec", "x"}, tmp.path);
   CHECK(exec.status == 1);
   CHECK(exec.err.find("not supported yet") != std::string::npos);

@@ -78,7 +78,9 @@ Command parse_verb_command(const std::string& verb, const std::vector<std::strin
 
 }  // namespace
 
-Invocation parse_argv(const std::vector<std::string>& argv) {
+namespace {
+
+std::size_t find_verb(const std::vector<std::string>& argv) {
   std::size_t verb_at = 1;
   while (verb_at < argv.size()) {
     const std::string& arg = argv[verb_at];
@@ -87,17 +89,31 @@ Invocation parse_argv(const std::vector<std::string>& argv) {
                              std::find(kGlobalsWithValue.begin(), kGlobalsWithValue.end(), arg) != kGlobalsWithValue.end();
     verb_at += takes_value ? 2 : 1;
   }
-  verb_at = std::min(verb_at, argv.size());
+  return std::min(verb_at, argv.size());
+}
 
-  auto options = global_options();
+cxxopts::ParseResult parse_globals(cxxopts::Options& options, const std::vector<std::string>& argv,
+                                   std::size_t verb_at) {
   std::vector<const char*> global_argv;
   for (std::size_t i = 0; i < verb_at; ++i) global_argv.push_back(argv[i].c_str());
-  cxxopts::ParseResult result;
   try {
-    result = options.parse(static_cast<int>(global_argv.size()), global_argv.data());
+    return options.parse(static_cast<int>(global_argv.size()), global_argv.data());
   } catch (const cxxopts::exceptions::exception& e) {
     throw Error(std::string("runz: ") + e.what());
   }
+}
+
+}  // namespace
+
+GlobalOptions parse_global_options(const std::vector<std::string>& argv) {
+  auto options = global_options();
+  return read_globals(parse_globals(options, argv, find_verb(argv)));
+}
+
+Invocation parse_argv(const std::vector<std::string>& argv) {
+  const std::size_t verb_at = find_verb(argv);
+  auto options = global_options();
+  const cxxopts::ParseResult result = parse_globals(options, argv, verb_at);
   Invocation invocation{read_globals(result), PrintCommand{}};
   if (result.count("version")) {
     invocation.command = PrintCommand{version_text()};

@@ -68,6 +68,9 @@ struct Invocation {
 
 // argv[0] is the program name. Throws runz::Error for an unknown verb or a bad option.
 Invocation parse_argv(const std::vector<std::string>& argv);
+// Only the global options (those before the verb), so errors in the verb's options can still be logged
+// to --log. Throws runz::Error for a bad global option.
+GlobalOptions parse_global_options(const std::vector<std::string>& argv);
 
 // Runs the command; what it prints goes to `out`. Returns the exit status.
 int execute(const Invocation& invocation, ZoneFactory& factory, std::ostream& out);

@@ -12,8 +12,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv, argv + argc);
   runz::runtime::cli::GlobalOptions global;
   try {
+    global = runz::runtime::cli::parse_global_options(args);
     const auto invocation = runz::runtime::cli::parse_argv(args);
-    global = invocation.global;
     if (global.debug) {
       std::string line = "runz";
       for (int i = 1; i < argc; ++i) line += std::string(" ") + argv[i];
