@@ -295,14 +295,33 @@ void TaskService::record_exit(const std::shared_ptr<Task>& t, Exit exit) {
     if (t->exit) return;
     t->exit = exit;
     exited_.notify_all();
+    if (t->starting) return;  // finish_start() publishes it after TaskStart
+    t->exit_published = true;
   }
+  publish_exit(*t, exit);
+}
+
+void TaskService::publish_exit(const Task& t, const Exit& exit) {
   events::TaskExit event;
-  event.set_container_id(t->id);
-  event.set_id(t->id);
-  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  event.set_container_id(t.id);
+  event.set_id(t.id);
+  event.set_pid(static_cast<std::uint32_t>(t.pid));
   event.set_exit_status(exit.status);
   set_timestamp(event.mutable_exited_at(), exit.at);
   config_.publisher->publish(kTopicTaskExit, event);
+}
+
+void TaskService::finish_start(const std::shared_ptr<Task>& t) {
+  std::optional<Exit> held;
+  {
+    std::lock_guard lock(mu_);
+    t->starting = false;
+    if (t->exit && !t->exit_published) {
+      t->exit_published = true;
+      held = t->exit;
+    }
+  }
+  if (held) publish_exit(*t, *held);
 }
 
 std::optional<TaskService::Exit> TaskService::wait_exit(const std::shared_ptr<Task>& t,
@@ -319,11 +338,21 @@ std::optional<TaskService::Exit> TaskService::wait_exit(const std::shared_ptr<Ta
 
 task::StartResponse TaskService::start(const task::StartRequest& r) {
   auto t = find(r.id(), r.exec_id());
-  run_runtime(t->runtime, {"start", t->id});
+  {
+    std::lock_guard lock(mu_);
+    t->starting = true;
+  }
+  try {
+    run_runtime(t->runtime, {"start", t->id});
+  } catch (...) {
+    finish_start(t);
+    throw;
+  }
   events::TaskStart event;
   event.set_container_id(t->id);
   event.set_pid(static_cast<std::uint32_t>(t->pid));
   config_.publisher->publish(kTopicTaskStart, event);
+  finish_start(t);
   task::StartResponse response;
   response.set_pid(static_cast<std::uint32_t>(t->pid));
   return response;

@@ -9,6 +9,8 @@
 //   The status the monitor recorded in the state dir (exit.json, read through runz_runtime's StateStore)
 //   wins when present; it is the only source if the monitor was not our child (ECHILD). If neither
 //   says anything the exit status is 255.
+// Event order (runtime/v2/README.md): TaskCreate, TaskStart, TaskExit, TaskDelete. A TaskExit observed while
+// Start has not yet published TaskStart is held back and published right after it.
 // Exec processes, terminals, checkpoints and stats are not supported yet: Unimplemented.
 #pragma once
 
@@ -82,7 +84,9 @@ class TaskService {
     pid_t pid = 0;
     UniqueFd pidfd;
     UniqueFd cancel;  // eventfd: Delete gave up waiting for the monitor
-    std::optional<Exit> exit;  // guarded by TaskService::mu_
+    std::optional<Exit> exit;     // guarded by TaskService::mu_
+    bool starting = false;        // Start is between `runz start` and publishing TaskStart (mu_)
+    bool exit_published = false;  // TaskExit went out (mu_)
     std::thread waiter;
   };
 
@@ -90,6 +94,9 @@ class TaskService {
   void watch_exit(const std::shared_ptr<Task>& task);
   Exit observe_exit(const Task& task);
   void record_exit(const std::shared_ptr<Task>& task, Exit exit);
+  void publish_exit(const Task& task, const Exit& exit);
+  // Publishes a TaskExit that was held back while Start was publishing TaskStart.
+  void finish_start(const std::shared_ptr<Task>& task);
   std::optional<Exit> wait_exit(const std::shared_ptr<Task>& task, std::optional<std::chrono::milliseconds> timeout);
 
   TaskServiceConfig config_;
