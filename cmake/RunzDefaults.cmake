@@ -3,7 +3,7 @@
 # Warnings for every target of ours.
 function(runz_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
-                                           -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference)
+                                           -Wnon-virtual-dtor -Wold-style-cast -Wcast-align)
   if(RUNZ_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

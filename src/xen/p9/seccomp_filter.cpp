@@ -30,6 +30,10 @@ constexpr int kAllowed[] = {
     SCMP_SYS(futex), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack), SCMP_SYS(getpid),
     SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
     SCMP_SYS(getrandom), SCMP_SYS(restart_syscall), SCMP_SYS(sched_yield), SCMP_SYS(exit), SCMP_SYS(exit_group),
+    // libxenstore creates its watch pipe lazily and runs a reader thread; signal handlers are (re)installed
+    // at shutdown. Seen refused in the emulated Xen host without these.
+    SCMP_SYS(pipe2), SCMP_SYS(rt_sigaction), SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(set_robust_list),
+    SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
 };
 
 #if defined(__x86_64__)
