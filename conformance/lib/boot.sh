@@ -17,8 +17,12 @@ LOG_ROOT=""
 QEMU_MEM=${RUNZ_QEMU_MEM:-3072}   # MiB for the whole machine (Xen + dom0 + zones)
 DOM0_MEM=${RUNZ_DOM0_MEM:-1024M}
 QEMU_SMP=${RUNZ_QEMU_SMP:-2}
-# -cpu max,-smap: with SMAP, Xen's PV dom0 crashes under QEMU 7.2 TCG (see the shared notes)
-QEMU_CPU=${RUNZ_QEMU_CPU:-max,-smap}
+# -cpu max,-smap: with SMAP, Xen's PV dom0 crashes under QEMU 7.2 TCG (see the shared notes).
+# -pcid,-invpcid: with them, dom0 processes died at random (segfault / general protection fault in freshly
+# exec'd busybox, as if a stale TLB entry) while a zone booted: about one per zone boot; none without them
+# (conformance/README.md, "CPU model"; tools/zone-cycle-stress.sh reproduces it).
+QEMU_CPU=${RUNZ_QEMU_CPU:-max,-smap,-pcid,-invpcid}
+QEMU_ACCEL=${RUNZ_QEMU_ACCEL:-tcg}
 BOOT_TIMEOUT=${RUNZ_BOOT_TIMEOUT:-1800} # hard limit for the whole QEMU run, seconds
 INIT_TIMEOUT=${RUNZ_INIT_TIMEOUT:-400} # dom0 /init must have started by then
 VERBOSE=0
@@ -156,12 +160,12 @@ boot() {
   rm -f "$fifo"
   mkfifo "$fifo"
   {
-    echo "# qemu-system-x86_64 -machine q35,accel=tcg -cpu $QEMU_CPU -smp $QEMU_SMP -m $QEMU_MEM -kernel xen -append \"$xen\""
+    echo "# qemu-system-x86_64 -machine q35 -accel $QEMU_ACCEL -cpu $QEMU_CPU -smp $QEMU_SMP -m $QEMU_MEM -kernel xen -append \"$xen\""
     echo "#   -initrd \"vmlinuz $dom0cmd,initrd\"   (image $(basename "$IMG"))"
   } >"$serial"
   BOOT_START_US=${EPOCHREALTIME/./}
   init_us=$((INIT_TIMEOUT * 1000000))
-  timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg -cpu "$QEMU_CPU" -smp "$QEMU_SMP" \
+  timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 -machine q35 -accel "$QEMU_ACCEL" -cpu "$QEMU_CPU" -smp "$QEMU_SMP" \
     -m "$QEMU_MEM" -nodefaults -display none -serial stdio -no-reboot \
     -kernel "$IMG/xen" -append "$xen" \
     -initrd "$IMG/vmlinuz $dom0cmd,$RUN_DIR/initrd" </dev/null >"$fifo" 2>&1 &
