@@ -96,13 +96,15 @@ get_image() {
 }
 
 # ---- payload ---------------------------------------------------------------------------------------------
-# new_payload: sets PAYLOAD (a staging dir that becomes the payload cpio) with the dom0-side scripts
+# new_payload: sets PAYLOAD (a staging dir that becomes the payload cpio) with the dom0-side scripts, the
+# demo and every suite (/payload/suites/<suite>/)
 new_payload() {
   PAYLOAD=$RUN_DIR/payload-root
   rm -rf "$PAYLOAD"
   mkdir -p "$PAYLOAD/payload/suites"
   cp "$RUNZ_CONF_DIR"/dom0/* "$PAYLOAD/payload/"
   cp "$RUNZ_CONF_DIR/demo.sh" "$PAYLOAD/payload/demo.sh"
+  cp -a "$RUNZ_CONF_DIR/suites/." "$PAYLOAD/payload/suites/" # all of them: small, and run-shell can use them
 }
 
 # the image's merged-/usr layout: /bin, /sbin, /lib, /lib64 are symlinks into /usr, /var/run -> /run.
