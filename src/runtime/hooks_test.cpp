@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "runtime/test_support.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -14,22 +16,8 @@ using runz::spec::Hook;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char dir_template[] = "/tmp/runz-hooks-XXXXXX";
-    REQUIRE(::mkdtemp(dir_template) != nullptr);
-    path = dir_template;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using runz::runtime::test::slurp;
+using runz::runtime::test::TempDir;
 
 Hook shell(const std::string& script) { return Hook{"/bin/sh", {"sh", "-c", script}, {"HOOKVAR=yes"}, std::nullopt}; }
 

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "runtime/test_support.hpp"
+
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
@@ -22,22 +24,8 @@ using namespace runz::runtime;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char dir_template[] = "/tmp/runz-monitor-XXXXXX";
-    REQUIRE(::mkdtemp(dir_template) != nullptr);
-    path = dir_template;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using runz::runtime::test::slurp;
+using runz::runtime::test::TempDir;
 
 // A process that exits when signalled (128+signal), or by itself with `exit_after_start` once started.
 class FakeZone final : public Zone {

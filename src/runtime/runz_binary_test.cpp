@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "runtime/test_support.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,29 +14,15 @@
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char dir_template[] = "/tmp/runz-cli-XXXXXX";
-    REQUIRE(::mkdtemp(dir_template) != nullptr);
-    path = dir_template;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using runz::runtime::test::slurp;
+using runz::runtime::test::TempDir;
 
 struct Result {
   int status = -1;
   std::string out, err;
 };
 
-Result runz(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+Result run_runz(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
   const auto out_path = cwd / ".runz-test-stdout";
   const auto err_path = cwd / ".runz-test-stderr";
   const pid_t child = ::fork();
@@ -69,10 +57,10 @@ TEST_CASE("runz spec + create on a host without Xen: one clear error, nothing un
   const auto bundle = tmp.path / "bundle";
   std::filesystem::create_directories(bundle / "rootfs");
 
-  const Result spec = runz({"--root", root.string(), "spec"}, bundle);
+  const Result spec = run_runz({"--root", root.string(), "spec"}, bundle);
   CHECK(spec.status == 0);
   CHECK(nlohmann::json::parse(slurp(bundle / "config.json"))["process"]["args"].is_array());
-  const Result again = runz({"--root", root.string(), "spec"}, bundle);
+  const Result again = run_runz({"--root", root.string(), "spec"}, bundle);
   CHECK(again.status == 1);
   CHECK(again.err == "File config.json exists. Remove it first\n");
 
@@ -80,13 +68,13 @@ TEST_CASE("runz spec + create on a host without Xen: one clear error, nothing un
     MESSAGE("this host is a Xen dom0: the no-Xen path cannot be checked here");
     return;
   }
-  const Result create = runz({"--root", root.string(), "create", "-b", ".", "t1"}, bundle);
+  const Result create = run_runz({"--root", root.string(), "create", "-b", ".", "t1"}, bundle);
   CHECK(create.status == 1);
   CHECK(create.err.find("runz needs a Xen dom0") != std::string::npos);
   CHECK(std::count(create.err.begin(), create.err.end(), '\n') == 1);
   CHECK_FALSE(std::filesystem::exists(root));
 
-  const Result run = runz({"--root", root.string(), "run", "-d", "t1"}, bundle);
+  const Result run = run_runz({"--root", root.string(), "run", "-d", "t1"}, bundle);
   CHECK(run.status == 1);
   CHECK(run.err.find("Xen") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(root));
@@ -94,7 +82,7 @@ TEST_CASE("runz spec + create on a host without Xen: one clear error, nothing un
 
 TEST_CASE("runz state of an unknown container") {
   TempDir tmp;
-  const Result state = runz({"--root", (tmp.path / "root").string(), "state", "nope"}, tmp.path);
+  const Result state = run_runz({"--root", (tmp.path / "root").string(), "state", "nope"}, tmp.path);
   CHECK(state.status == 1);
   CHECK(state.err.find("does not exist") != std::string::npos);
   CHECK(state.out.empty());
@@ -102,7 +90,7 @@ TEST_CASE("runz state of an unknown container") {
 
 TEST_CASE("runz features prints the features document") {
   TempDir tmp;
-  const Result features = runz({"features"}, tmp.path);
+  const Result features = run_runz({"features"}, tmp.path);
   CHECK(features.status == 0);
   CHECK(nlohmann::json::parse(features.out).contains("ociVersionMax"));
 }
@@ -113,7 +101,7 @@ TEST_CASE("errors are appended to --log as runc's JSON line") {
   std::filesystem::create_directories(bundle / "rootfs");
   std::ofstream(bundle / "config.json") << R"({"ociVersion":"1.2.0","root":{"path":"rootfs"},"process":{"cwd":"/"}})";
   const auto log = tmp.path / "log.json";
-  const Result create = runz({"--root", (tmp.path / "root").string(), "--log", log.string(), "--log-format", "json",
+  const Result create = run_runz({"--root", (tmp.path / "root").string(), "--log", log.string(), "--log-format", "json",
                               "create", "--bundle", bundle.string(), "--pid-file", (tmp.path / "pid").string(), "t2"},
                              tmp.path);
   CHECK(create.status == 1);
@@ -131,20 +119,20 @@ TEST_CASE("errors are appended to --log as runc's JSON line") {
 
 TEST_CASE("runz --version, unknown verbs and bad options") {
   TempDir tmp;
-  const Result version = runz({"--version"}, tmp.path);
+  const Result version = run_runz({"--version"}, tmp.path);
   CHECK(version.status == 0);
   CHECK(version.out == "runz version 0.1.0\nspec: 1.2.0\n");
-  const Result unknown = runz({"frobnicate"}, tmp.path);
+  const Result unknown = run_runz({"frobnicate"}, tmp.path);
   CHECK(unknown.status == 1);
   CHECK(unknown.err.find("unknown command") != std::string::npos);
-  const Result bad = runz({"delete", "--bogus", "x"}, tmp.path);
+  const Result bad = run_runz({"delete", "--bogus", "x"}, tmp.path);
   CHECK(bad.status == 1);
   CHECK(bad.err.find("bogus") != std::string::npos);
   const auto log = tmp.path / "log.txt";
-  const Result bad_logged = runz({"--log", log.string(), "kill", "--bogus", "x"}, tmp.path);
+  const Result bad_logged = run_runz({"--log", log.string(), "kill", "--bogus", "x"}, tmp.path);
   CHECK(bad_logged.status == 1);
   CHECK(slurp(log).find("level=error msg=\"runz kill: ") != std::string::npos);
-  const Result exec = runz({"exec", "x"}, tmp.path);
+  const Result exec = run_runz({"exec", "x"}, tmp.path);
   CHECK(exec.status == 1);
   CHECK(exec.err.find("not supported yet") != std::string::npos);
 }
