@@ -145,12 +145,12 @@ void TaskService::register_methods(ttrpc::Server& server) {
   add_method<task::ResumeRequest, void>(server, "Resume", [this](const auto& r) { resume(r); });
   add_method<task::UpdateTaskRequest, void>(server, "Update", [this](const auto& r) { update(r); });
   add_method<task::CloseIORequest, void>(server, "CloseIO", [this](const auto& r) { close_io(r); });
+  add_method<task::StatsRequest, task::StatsResponse>(server, "Stats", [this](const auto& r) { return stats(r); });
   add_method<task::ConnectRequest, task::ConnectResponse>(server, "Connect", [this](const auto& r) { return connect(r); });
   add_method<task::ShutdownRequest, void>(server, "Shutdown", [this](const auto& r) { shutdown(r); });
   unimplemented(server, "Exec", "exec processes are not supported by runz yet");
   unimplemented(server, "ResizePty", "terminals are not supported by the runz shim yet");
   unimplemented(server, "Checkpoint", "checkpoint is not supported by runz");
-  unimplemented(server, "Stats", "stats are not supported by the runz shim yet");
 }
 
 std::shared_ptr<TaskService::Task> TaskService::find(const std::string& id, const std::string& exec_id) const {
@@ -483,6 +483,32 @@ void TaskService::close_io(const task::CloseIORequest& r) {
   // The stdin fifo went to the monitor directly and the shim kept no writer on it, so containerd closing its
   // end already gives the container EOF: nothing to do here.
   find(r.id(), r.exec_id());
+}
+
+task::StatsResponse TaskService::stats(const task::StatsRequest& r) {
+  auto t = find(r.id(), "");
+  {
+    std::lock_guard lock(mu_);
+    if (t->exit) throw RpcError(Code::NotFound, "stats " + runz::quoted(t->id) + ": the task has exited");
+  }
+  std::optional<runtime::ZoneRecord> zone;
+  try {
+    zone = runtime::StateStore(t->runtime.root).load(t->id).zone;
+  } catch (const std::exception& e) {
+    throw RpcError(Code::NotFound, "stats " + runz::quoted(t->id) + ": " + e.what());
+  }
+  if (!zone) throw RpcError(Code::FailedPrecondition, "stats " + runz::quoted(t->id) + ": runz recorded no zone for it");
+  ZoneUsage usage;
+  try {
+    usage = config_.zone_usage(*zone);
+  } catch (const Error& e) {
+    // A domain that is gone means the task is exiting (its exit has not been observed yet).
+    throw RpcError(e.code() == ENOENT ? Code::NotFound : Code::Unknown, "stats " + runz::quoted(t->id) + ": " + e.what());
+  }
+  task::StatsResponse response;
+  response.mutable_stats()->set_type_url(std::string(kCgroup2MetricsType));
+  response.mutable_stats()->set_value(to_cgroup2_metrics(usage).SerializeAsString());
+  return response;
 }
 
 task::ConnectResponse TaskService::connect(const task::ConnectRequest& r) {

@@ -11,7 +11,8 @@
 //   says anything the exit status is 255.
 // Event order (runtime/v2/README.md): TaskCreate, TaskStart, TaskExit, TaskDelete. A TaskExit observed while
 // Start has not yet published TaskStart is held back and published right after it.
-// Exec processes, terminals, checkpoints and stats are not supported yet: Unimplemented.
+// Stats: the zone's domain as Xen accounts it (zone_stats.hpp), as cgroups v2 Metrics.
+// Exec processes, terminals and checkpoints are not supported yet: Unimplemented.
 #pragma once
 
 #include <sys/types.h>
@@ -31,6 +32,7 @@
 #include "shim-v2/proto/containerd/task/v2/shim.pb.h"
 #include "shim-v2/runtime_command.hpp"
 #include "shim-v2/ttrpc_server.hpp"
+#include "shim-v2/zone_stats.hpp"
 
 namespace runz::shim {
 
@@ -43,6 +45,7 @@ struct TaskServiceConfig {
   RuntimeConfig runtime;               // default runz binary + --root (CreateTaskRequest.options may override)
   Publisher* publisher = nullptr;      // not owned; must outlive the service
   std::function<void()> request_exit;  // called by Shutdown when no task is left
+  ZoneUsageReader zone_usage = read_zone_usage;  // Stats' source (tests replace it: no Xen there)
 };
 
 class TaskService {
@@ -65,6 +68,7 @@ class TaskService {
   void resume(const task::ResumeRequest& request);
   void update(const task::UpdateTaskRequest& request);
   void close_io(const task::CloseIORequest& request);
+  task::StatsResponse stats(const task::StatsRequest& request);
   task::ConnectResponse connect(const task::ConnectRequest& request);
   void shutdown(const task::ShutdownRequest& request);
 
