@@ -35,6 +35,7 @@ grep -q '^hello-from-zone$' "$RUNZ_TEST_TMP/out" || fail "process output not see
 runz --root "$ROOT" delete t1 2>/dev/null
 [ -z "$(other_domains)" ] || fail "domains left: $(other_domains)"
 [ "$(xenstore_domids)" = "0" ] || fail "xenstore domains left: $(xenstore_domids)"
-pgrep -f runz-p9-backend >/dev/null && fail "9pfs backend left running"
+. "$RUNZ_TEST_DIR/zonelib.sh"
+[ -z "$(pids_named runz-p9-backend)" ] || fail "9pfs backend left running"
 [ ! -e "$ROOT/t1" ] || fail "state dir left"
 exit 0
