@@ -251,6 +251,29 @@ TEST_CASE("seccomp errno rule, capabilities and a stdin round trip") {
   s.shutdown();
 }
 
+TEST_CASE("user, ambient capabilities, noNewPrivileges, rlimits and a seccomp errnoRet together") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+  const json caps_set = {"CAP_CHOWN", "CAP_KILL"};
+  json process = {{"args", {"sh", "-c", "id -u; id -G; ulimit -n; grep CapEff /proc/self/status; mkdir /tmp/d; echo rc=$?"}},
+                  {"user", {{"uid", 1000}, {"gid", 1001}, {"additionalGids", {10, 20}}}},
+                  {"env", {"PATH=/bin", "FOO=bar baz"}},
+                  {"cwd", "/"},
+                  {"rlimits", {{{"type", "RLIMIT_NOFILE"}, {"soft", 1234}, {"hard", 2345}}}},
+                  {"capabilities", {{"bounding", {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"}},
+                                    {"effective", caps_set}, {"permitted", caps_set},
+                                    {"inheritable", caps_set}, {"ambient", caps_set}}},
+                  {"noNewPrivileges", true}};
+  json seccomp = {{"defaultAction", "SCMP_ACT_ALLOW"},
+                  {"architectures", {"SCMP_ARCH_X86_64"}},
+                  {"syscalls", {{{"names", {"mkdir", "mkdirat"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 1}}}}};
+  create_and_start(s, 1, create_payload("all", process, {{"seccomp", seccomp}}, json::array({proc_mount()})));
+  CHECK(expect_exit(s, 1).status == 0);
+  CHECK(s.output(1).out == "1000\n1001 10 20\n1234\nCapEff:\t0000000000000021\nrc=1\n");
+  s.shutdown();
+}
+
 TEST_CASE("setup errors come back at CREATE as ERROR frames") {
   Scratch scratch;
   Session s(scratch);
