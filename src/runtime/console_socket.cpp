@@ -14,22 +14,6 @@
 namespace runz::runtime {
 namespace {
 
-void send_fd(int socket, int fd, const std::string& name) {
-  iovec iov{const_cast<char*>(name.data()), name.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-  if (::sendmsg(socket, &msg, MSG_NOSIGNAL) < 0) throw_errno("send pty master");
-}
-
 UniqueFd dup_fd(int fd) {
   UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
   return copy;  // invalid when `fd` is not open: the zone then gets /dev/null semantics
@@ -47,7 +31,7 @@ ZoneStdio console_stdio(const std::filesystem::path& socket) {
     UniqueFd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!slave) throw_errno("open " + runz::quoted(name));
     UniqueFd connection = connect_unix(socket);
-    send_fd(connection.get(), master.get(), "/dev/ptmx");
+    send_with_fds(connection.get(), "/dev/ptmx", {master.get()});
     ZoneStdio stdio;
     stdio.in = dup_fd(slave.get());
     stdio.out = dup_fd(slave.get());

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <cstdint>
 #include <vector>
 
 #include "runtime/container_load.hpp"
@@ -44,6 +45,28 @@ struct RunOptions {
 // create + start; unless detached, waits for the process (forwarding our signals to it) and returns its
 // exit status.
 int run_container(const Runtime& rt, const RunOptions& options);
+
+// `runz exec`: another process in a running container's zone. The process is --process's JSON, or the
+// container's own process with `args`, `env` added, and cwd/user/terminal replaced where given.
+struct ExecOptions {
+  std::string id;
+  std::optional<std::filesystem::path> process_file;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::optional<std::string> cwd;
+  std::optional<std::string> user;  // uid[:gid]
+  std::vector<uint32_t> additional_gids;
+  bool tty = false;
+  bool detach = false;
+  bool no_new_privs = false;
+  std::optional<std::filesystem::path> pid_file;
+  std::optional<std::filesystem::path> console_socket;
+  int preserve_fds = 0;
+};
+// Attached: returns the process's exit status (signals to runz are forwarded to it). Detached: returns 0
+// once it runs, leaving a small host process (its pid goes to --pid-file) that forwards signals to it and
+// exits with its status, as the container's monitor does for the main process.
+int exec_container(const Runtime& rt, const ExecOptions& options);
 
 // Tear down what is left of a container (shared by create's failure path and delete): SIGKILL a live
 // monitor (checked by start time), ZoneFactory::cleanup of the recorded zone, poststop hooks if the monitor

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "runtime/monitor_client.hpp"
 #include "runtime/process_identity.hpp"
 #include "runtime/unix_socket.hpp"
+#include "spec/parse.hpp"
 
 namespace runz::runtime {
 namespace {
@@ -53,6 +56,7 @@ class Monitor {
   void serve();
   void handle(UniqueFd client);
   json dispatch(const json& request);
+  void exec(const json& request, std::vector<UniqueFd> fds, UniqueFd client);
   int finish();
 
   const MonitorContext& ctx_;
@@ -117,13 +121,20 @@ void Monitor::serve() {
 void Monitor::handle(UniqueFd client) {
   json answer;
   try {
-    const auto line = read_line(client.get(), kRequestReadTimeout);
+    std::vector<UniqueFd> fds;
+    const auto line = read_line_with_fds(client.get(), fds, kRequestReadTimeout);
     if (!line) return;
     const json request = json::parse(*line);
-    if (request.value("op", "") == "wait") {
+    const std::string op = request.value("op", "");
+    if (op == "wait") {
       waiters_.push_back(std::move(client));
       return;
     }
+    if (op == "exec") {
+      exec(request, std::move(fds), std::move(client));
+      return;
+    }
+    if (!fds.empty()) throw Error("request " + runz::quoted(op) + " takes no file descriptors");
     answer = dispatch(request);
   } catch (const std::exception& e) {
     answer = {{"ok", false}, {"error", e.what()}};
@@ -151,10 +162,73 @@ json Monitor::dispatch(const json& request) {
     status_ = "running";
   } else if (op == "state") {
     return {{"ok", true}, {"status", status_}};
+  } else if (op == "signal-exec") {
+    zone_->signal_exec(request.at("handle").get<uint32_t>(), request.at("signal").get<int>());
   } else {
     throw Error("unknown monitor request " + runz::quoted(op));
   }
   return {{"ok", true}};
+}
+
+// The connection of one `runz exec`: the exit may be reported (from the zone's thread) before the
+// "started" answer went out; it is then held back so the client always reads started, then exit.
+struct ExecClient {
+  std::mutex mutex;
+  UniqueFd fd;
+  bool started_sent = false;
+  std::optional<json> exit;
+
+  void send_line(const json& message) {
+    try {
+      send_all(fd.get(), message.dump() + "\n");
+    } catch (const std::exception&) {
+      // `runz exec` went away; nobody to tell
+    }
+  }
+  void on_exit(const json& message) {
+    std::lock_guard lock(mutex);
+    if (!started_sent) {
+      exit = message;
+      return;
+    }
+    send_line(message);
+    fd.reset();
+  }
+  void on_started(const json& message) {
+    std::lock_guard lock(mutex);
+    send_line(message);
+    started_sent = true;
+    if (exit) {
+      send_line(*exit);
+      fd.reset();
+    }
+  }
+};
+
+// {"op":"exec","process":{...}} with the process's stdin, stdout and stderr attached: answered
+// {"ok":true,"pid":..,"handle":..} once it runs, then, on the same connection, {"ok":true,"exitStatus":..}
+// when it ended (the connection is then closed).
+void Monitor::exec(const json& request, std::vector<UniqueFd> fds, UniqueFd client) {
+  auto connection = std::make_shared<ExecClient>();
+  connection->fd = std::move(client);
+  try {
+    if (status_ != "running") throw Error("cannot exec in a " + status_ + " container");
+    if (fds.size() != 3) throw Error("exec needs the process's stdin, stdout and stderr (got " +
+                                     std::to_string(fds.size()) + " descriptors)");
+    const spec::Process process = spec::parse_process(request.at("process"));
+    ZoneStdio stdio{std::move(fds[0]), std::move(fds[1]), std::move(fds[2])};
+    const ExecStarted started = zone_->exec(process, std::move(stdio), [connection](ZoneExit exit) {
+      json done = {{"ok", true}, {"exitStatus", exit.status}};
+      if (exit.signal) done["signal"] = *exit.signal;
+      connection->on_exit(done);
+    });
+    ctx_.log.debug("monitor of " + id_ + ": exec'd pid " + std::to_string(started.pid) + " handle " +
+                   std::to_string(started.handle));
+    connection->on_started({{"ok", true}, {"pid", started.pid}, {"handle", started.handle}});
+  } catch (const std::exception& e) {
+    std::lock_guard lock(connection->mutex);
+    connection->send_line({{"ok", false}, {"error", e.what()}});
+  }
 }
 
 int Monitor::finish() {

@@ -9,14 +9,39 @@
 
 namespace runz::runtime {
 
-nlohmann::json MonitorClient::call(const nlohmann::json& request) const {
-  UniqueFd fd;
+namespace {
+
+ZoneExit exit_from(const nlohmann::json& answer) {
+  ZoneExit exit;
+  exit.status = answer.at("exitStatus").get<int>();
+  if (answer.contains("signal")) exit.signal = answer.at("signal").get<int>();
+  return exit;
+}
+
+nlohmann::json parse_answer(const std::string& line) {
+  nlohmann::json answer;
   try {
-    fd = connect_unix(socket_);
+    answer = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("monitor: malformed answer: ") + e.what());
+  }
+  if (!answer.value("ok", false)) throw Error(answer.value("error", std::string("monitor refused the request")));
+  return answer;
+}
+
+}  // namespace
+
+UniqueFd MonitorClient::connect() const {
+  try {
+    return connect_unix(socket_);
   } catch (const Error& e) {
     if (e.code() == ENOENT || e.code() == ECONNREFUSED) throw ContainerNotRunning();
     throw e.with_context("monitor");
   }
+}
+
+nlohmann::json MonitorClient::call(const nlohmann::json& request) const {
+  UniqueFd fd = connect();
   std::optional<std::string> line;
   try {
     send_all(fd.get(), request.dump() + "\n");
@@ -27,14 +52,7 @@ nlohmann::json MonitorClient::call(const nlohmann::json& request) const {
     throw e.with_context("monitor");
   }
   if (!line) throw ContainerNotRunning();
-  nlohmann::json answer;
-  try {
-    answer = nlohmann::json::parse(*line);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("monitor: malformed answer: ") + e.what());
-  }
-  if (!answer.value("ok", false)) throw Error(answer.value("error", std::string("monitor refused the request")));
-  return answer;
+  return parse_answer(*line);
 }
 
 void MonitorClient::start() const { call({{"op", "start"}}); }
@@ -43,12 +61,32 @@ void MonitorClient::pause() const { call({{"op", "pause"}}); }
 void MonitorClient::resume() const { call({{"op", "resume"}}); }
 std::string MonitorClient::state() const { return call({{"op", "state"}}).at("status").get<std::string>(); }
 
+ExecConnection MonitorClient::exec(const nlohmann::json& process, const std::vector<int>& stdio) const {
+  UniqueFd fd = connect();
+  send_with_fds(fd.get(), nlohmann::json{{"op", "exec"}, {"process", process}}.dump() + "\n", stdio);
+  const auto line = read_line(fd.get());
+  if (!line) throw ContainerNotRunning();
+  const nlohmann::json answer = parse_answer(*line);
+  return ExecConnection(std::move(fd), ExecStarted{answer.at("handle").get<uint32_t>(), answer.at("pid").get<int32_t>()});
+}
+
+void MonitorClient::signal_exec(uint32_t handle, int signal) const {
+  call({{"op", "signal-exec"}, {"handle", handle}, {"signal", signal}});
+}
+
+ZoneExit ExecConnection::wait() {
+  std::optional<std::string> line;
+  try {
+    line = read_line(fd_.get());
+  } catch (const Error&) {
+    line.reset();
+  }
+  if (!line) return ZoneExit{255, std::nullopt};
+  return exit_from(parse_answer(*line));
+}
+
 ZoneExit MonitorClient::wait() const {
-  const nlohmann::json answer = call({{"op", "wait"}});
-  ZoneExit exit;
-  exit.status = answer.at("exitStatus").get<int>();
-  if (answer.contains("signal")) exit.signal = answer.at("signal").get<int>();
-  return exit;
+  return exit_from(call({{"op", "wait"}}));
 }
 
 }  // namespace runz::runtime

@@ -2,20 +2,38 @@
 // per connection:
 //   {"op":"start"} {"op":"kill","signal":15,"all":false} {"op":"pause"} {"op":"resume"} {"op":"state"}
 //   {"op":"wait"}  (answered only when the process exited and the monitor tore the zone down)
+//   {"op":"exec","process":{..}} with stdin/stdout/stderr attached (SCM_RIGHTS): answered once started
+//     ({"pid":..,"handle":..}), then again on the same connection when it ended ({"exitStatus":..})
+//   {"op":"signal-exec","handle":N,"signal":S}
 // Answers: {"ok":true,...} or {"ok":false,"error":"..."}; "state" adds "status", "wait" adds "exitStatus"
 // and, when killed by a signal, "signal".
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/fd.hpp"
 #include "runtime/zone.hpp"
 
 namespace runz::runtime {
 
 inline constexpr const char* kMonitorSocket = "monitor.sock";
+
+// The connection of an exec'd process: open until it ended.
+class ExecConnection {
+ public:
+  ExecConnection(UniqueFd fd, ExecStarted started) : fd_(std::move(fd)), started_(started) {}
+  const ExecStarted& started() const { return started_; }
+  // Blocks until the process ended; 255 if the monitor went away without saying.
+  ZoneExit wait();
+
+ private:
+  UniqueFd fd_;
+  ExecStarted started_;
+};
 
 class MonitorClient {
  public:
@@ -27,12 +45,16 @@ class MonitorClient {
   void resume() const;
   std::string state() const;
   ZoneExit wait() const;
+  // `stdio`: the process's stdin, stdout and stderr (passed to the monitor, which relays them).
+  ExecConnection exec(const nlohmann::json& process, const std::vector<int>& stdio) const;
+  void signal_exec(uint32_t handle, int signal) const;
 
   // One request; throws ContainerNotRunning when nobody listens or the monitor hung up without an answer,
   // runz::Error with the monitor's message when it answered ok=false.
   nlohmann::json call(const nlohmann::json& request) const;
 
  private:
+  UniqueFd connect() const;
   std::filesystem::path socket_;
 };
 

@@ -1,6 +1,8 @@
 // The lifecycle through the real monitor path: a forked monitor, its unix socket, the state dir. The zone is
 // a test double (this file only) whose "process" runs between start() and a signal.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -17,7 +19,9 @@
 
 #include "runtime/container_ops.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/monitor_client.hpp"
 #include "runtime/process_identity.hpp"
+#include "spec/parse.hpp"
 #include "spec/default_spec.hpp"
 
 using namespace runz::runtime;
@@ -48,6 +52,20 @@ class FakeZone final : public Zone {
   }
   void pause() override {}
   void resume() override {}
+  // An exec'd "process" writes its argv to its stdout and ends with the status given as its last argument.
+  ExecStarted exec(const runz::spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit) override {
+    std::lock_guard lock(mutex_);
+    if (!started_) throw runz::Error("not started");
+    std::string line;
+    for (const auto& arg : process.args) line += arg + " ";
+    line += "\n";
+    if (stdio.out) (void)!::write(stdio.out.get(), line.data(), line.size());
+    const uint32_t handle = next_handle_++;
+    const int status = std::stoi(process.args.back());
+    execs_.emplace_back([on_exit, status] { on_exit(ZoneExit{status, std::nullopt}); });
+    return ExecStarted{handle, 100 + static_cast<int32_t>(handle)};
+  }
+  void signal_exec(uint32_t, int) override {}
   ZoneExit wait_exit() override {
     std::unique_lock lock(mutex_);
     exited_cv_.wait(lock, [&] { return exit_.has_value(); });
@@ -67,6 +85,8 @@ class FakeZone final : public Zone {
   std::condition_variable exited_cv_;
   bool started_ = false;
   std::optional<ZoneExit> exit_;
+  uint32_t next_handle_ = 2;
+  std::vector<std::jthread> execs_;  // each reports its exit from a thread of its own, as a zone's pump does
 };
 
 class FakeFactory final : public ZoneFactory {
@@ -261,4 +281,57 @@ TEST_CASE("pause and resume go through the monitor") {
   REQUIRE(listed.size() == 1);
   CHECK(listed[0].id == "c7");
   delete_container(f.rt, "c7", true);
+}
+
+TEST_CASE("exec: a second process through the monitor, attached and detached") {
+  Fixture f;
+  CreateOptions options;
+  options.id = "c8";
+  options.bundle = f.bundle;
+  create_container(f.rt, options);
+  ExecOptions exec;
+  exec.id = "c8";
+  exec.args = {"true", "0"};
+  CHECK_THROWS_WITH(exec_container(f.rt, exec), "cannot exec in a created container");
+  start_container(f.rt, "c8");
+
+  // The monitor relays the fds passed with the request; the exit comes after the "started" answer even
+  // when the process ends first.
+  const MonitorClient client(f.root / "c8" / kMonitorSocket);
+  auto [out_read, out_write] = runz::make_pipe();
+  runz::UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  runz::spec::Process process;
+  process.args = {"echo", "hi", "5"};
+  process.cwd = "/";
+  ExecConnection connection = client.exec(runz::spec::to_json(process), {null.get(), out_write.get(), null.get()});
+  CHECK(connection.started().pid > 100);
+  CHECK(connection.wait().status == 5);
+  out_write.reset();
+  char buffer[64] = {};
+  CHECK(::read(out_read.get(), buffer, sizeof buffer - 1) > 0);
+  CHECK(std::string(buffer) == "echo hi 5 \n");
+
+  exec.args = {"true", "4"};
+  CHECK(exec_container(f.rt, exec) == 4);
+
+  // -d: a host process stands for it; its pid goes to --pid-file and it exits with the status.
+  exec.args = {"sleepy", "7"};
+  exec.detach = true;
+  exec.pid_file = f.tmp.path / "exec.pid";
+  CHECK(exec_container(f.rt, exec) == 0);
+  const pid_t holder = std::stoi(slurp(*exec.pid_file));
+  int status = 0;
+  REQUIRE(::waitpid(holder, &status, 0) == holder);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 7);
+
+  exec.detach = false;
+  exec.pid_file.reset();
+  exec.user = "abc";
+  CHECK_THROWS_WITH(exec_container(f.rt, exec),
+                    doctest::Contains("is not a number"));
+  exec.user.reset();
+  exec.cwd = "relative";
+  CHECK_THROWS_WITH(exec_container(f.rt, exec), doctest::Contains("cwd"));
+  delete_container(f.rt, "c8", true);
 }

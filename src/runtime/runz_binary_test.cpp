@@ -132,7 +132,10 @@ TEST_CASE("runz --version, unknown verbs and bad options") {
   const Result bad_logged = run_runz({"--log", log.string(), "kill", "--bogus", "x"}, tmp.path);
   CHECK(bad_logged.status == 1);
   CHECK(slurp(log).find("level=error msg=\"runz kill: ") != std::string::npos);
-  const Result exec = run_runz({"exec", "x"}, tmp.path);
+  const Result exec = run_runz({"exec", "x", "true"}, tmp.path);
   CHECK(exec.status == 1);
-  CHECK(exec.err.find("not supported yet") != std::string::npos);
+  CHECK(exec.err.find("container x does not exist") != std::string::npos);
+  const Result update = run_runz({"update", "x"}, tmp.path);
+  CHECK(update.status == 1);
+  CHECK(update.err.find("not supported yet") != std::string::npos);
 }

@@ -72,14 +72,42 @@ void send_all(int fd, std::string_view data) {
   }
 }
 
-std::optional<std::string> read_line(int fd, std::optional<std::chrono::milliseconds> timeout) {
-  if (timeout) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(timeout->count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((timeout->count() % 1000) * 1000);
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+void send_with_fds(int fd, std::string_view data, const std::vector<int>& fds) {
+  if (data.empty()) throw Error("send_with_fds: descriptors need at least one byte to travel with");
+  if (fds.size() > kMaxPassedFds) throw Error("send_with_fds: too many descriptors");
+  iovec iov{const_cast<char*>(data.data()), data.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedFds)] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (!fds.empty()) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+    std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
   }
-  std::string line;
+  ssize_t n;
+  do n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) throw_errno("sendmsg");
+  send_all(fd, data.substr(static_cast<std::size_t>(n)));
+}
+
+namespace {
+
+void set_receive_timeout(int fd, std::optional<std::chrono::milliseconds> timeout) {
+  if (!timeout) return;
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(timeout->count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((timeout->count() % 1000) * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+// Reads bytes up to '\n' into `line` (which may already hold the first bytes).
+std::optional<std::string> finish_line(int fd, std::string line) {
   char c;
   for (;;) {
     const ssize_t n = ::read(fd, &c, 1);
@@ -92,6 +120,47 @@ std::optional<std::string> read_line(int fd, std::optional<std::chrono::millisec
     if (line.size() >= kMaxLineBytes) throw Error("message longer than " + std::to_string(kMaxLineBytes) + " bytes");
     line += c;
   }
+}
+
+}  // namespace
+
+std::optional<std::string> read_line(int fd, std::optional<std::chrono::milliseconds> timeout) {
+  set_receive_timeout(fd, timeout);
+  return finish_line(fd, {});
+}
+
+std::optional<std::string> read_line_with_fds(int fd, std::vector<UniqueFd>& fds,
+                                              std::optional<std::chrono::milliseconds> timeout) {
+  set_receive_timeout(fd, timeout);
+  char c = 0;
+  iovec iov{&c, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedFds)] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) throw_errno("recvmsg");
+  // Take ownership of every descriptor first, so none leaks whatever is wrong with the message.
+  std::vector<UniqueFd> received;
+  for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+    if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS || cmsg->cmsg_len < CMSG_LEN(0)) continue;
+    const std::size_t count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < count; ++i) {
+      int passed = -1;
+      std::memcpy(&passed, CMSG_DATA(cmsg) + i * sizeof(int), sizeof passed);
+      received.emplace_back(passed);
+    }
+  }
+  if (msg.msg_flags & MSG_CTRUNC) throw Error("too many descriptors passed (at most " + std::to_string(kMaxPassedFds) + ")");
+  if (received.size() > kMaxPassedFds) throw Error("too many descriptors passed");
+  if (n == 0) return std::nullopt;
+  fds = std::move(received);
+  if (c == '\n') return std::string();
+  return finish_line(fd, std::string(1, c));
 }
 
 }  // namespace runz::runtime

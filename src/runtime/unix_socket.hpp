@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/fd.hpp"
 
@@ -20,6 +21,13 @@ UniqueFd listen_unix(const std::filesystem::path& path);
 UniqueFd connect_unix(const std::filesystem::path& path);
 
 void send_all(int fd, std::string_view data);
+// Sends `data` with `fds` attached (SCM_RIGHTS) in one sendmsg (a short write is completed as send_all).
+void send_with_fds(int fd, std::string_view data, const std::vector<int>& fds);
+// read_line for a line sent with send_with_fds: the received descriptors (close-on-exec) go to `fds`. At
+// most kMaxPassedFds are accepted; more is an error (and they are closed).
+inline constexpr std::size_t kMaxPassedFds = 4;
+std::optional<std::string> read_line_with_fds(int fd, std::vector<UniqueFd>& fds,
+                                              std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 // Reads up to and without the '\n'. nullopt on EOF before a full line. Throws on errors and lines over
 // kMaxLineBytes. `timeout` (SO_RCVTIMEO) bounds each read when given.
 std::optional<std::string> read_line(int fd, std::optional<std::chrono::milliseconds> timeout = std::nullopt);

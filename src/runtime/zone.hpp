@@ -53,6 +53,12 @@ struct ZoneExit {
   std::optional<int> signal;
 };
 
+// An exec'd process: the zone's handle for it and its pid inside the zone.
+struct ExecStarted {
+  uint32_t handle = 0;
+  int32_t pid = 0;
+};
+
 // A running zone. Implementations are thread-safe and pump I/O on their own thread(s).
 class Zone {
  public:
@@ -63,6 +69,12 @@ class Zone {
   virtual void pause() = 0;                     // freeze the domain's vCPUs
   virtual void resume() = 0;
   virtual ZoneExit wait_exit() = 0;             // blocks until the main process exited and stdio drained
+
+  // Another process in the running container (`runz exec`), with its own stdio. Returns once the agent
+  // started it; throws if it could not be. `on_exit` is called exactly once, from any thread, when it ended
+  // (its stdio drained), or with 128+9 when the zone went away first; it must not call back into the Zone.
+  virtual ExecStarted exec(const spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit) = 0;
+  virtual void signal_exec(uint32_t handle, int sig) = 0;
 };
 
 class ZoneFactory {

@@ -85,6 +85,23 @@ void write_all(int fd, std::string_view data) {
   }
 }
 
+// A STDOUT/STDERR payload to the fd given for it; an empty payload is EOF (the fd is closed so the reader
+// sees end of file). A reader that went away closes the fd: the process's output is then discarded.
+void write_stdio(UniqueFd& fd, const ap::Frame& frame, const std::string& whose) {
+  if (frame.payload.empty()) {
+    fd.reset();
+    return;
+  }
+  if (!fd.valid()) return;
+  try {
+    write_all(fd.get(), frame.payload);
+  } catch (const std::exception& e) {
+    log_warning("zone: writing " + whose + (frame.type == ap::MessageType::kStdout ? " stdout" : " stderr") + ": " +
+                e.what());
+    fd.reset();
+  }
+}
+
 }  // namespace
 
 std::string p9_backend_path(DomId domid) { return "/local/domain/0/backend/9pfs/" + std::to_string(domid); }
@@ -290,6 +307,60 @@ runtime::ZoneExit XenZone::wait_exit() {
   return runtime::ZoneExit{128 + 9, 9};
 }
 
+runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneStdio stdio,
+                                   std::function<void(runtime::ZoneExit)> on_exit) {
+  uint32_t handle = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!started_pid_) throw Error("the container's process is not running", EINVAL);
+    if (exit_ || domain_exit_ || pump_failure_) throw Error("the container's process has exited", ESRCH);
+    handle = next_handle_++;
+    execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, false});
+  }
+  queue_frame(ap::MessageType::kExec, handle, ap::to_json_payload(ap::Exec{cfg_.id, process}));
+
+  std::unique_lock lock(mutex_);
+  const auto timeout = env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout);
+  auto settled = [&] {
+    auto it = execs_.find(handle);
+    return it == execs_.end() || it->second.pid || it->second.error || domain_exit_ || pump_failure_;
+  };
+  const bool answered = cv_.wait_for(lock, timeout, settled);
+  auto it = execs_.find(handle);
+  if (it != execs_.end() && it->second.pid) {
+    it->second.relay_stdin = true;
+    const int32_t pid = *it->second.pid;
+    lock.unlock();
+    uint64_t one = 1;
+    (void)!::write(wake_.get(), &one, sizeof(one));
+    return runtime::ExecStarted{handle, pid};
+  }
+  if (it == execs_.end()) throw Error("exec'd process ended before it was reported started", EIO);
+  std::string why;
+  int code = EIO;
+  if (it->second.error) {
+    why = "zone agent: " + it->second.error->step + ": " + it->second.error->message;
+    code = it->second.error->errno_value;
+  } else if (domain_exit_) {
+    why = "the zone's domain ended (" + domain_exit_->describe() + ")";
+  } else if (pump_failure_) {
+    why = *pump_failure_;
+  } else if (!answered) {
+    why = "timed out after " + std::to_string(timeout.count()) + " s waiting for STARTED";
+    code = ETIMEDOUT;
+  }
+  execs_.erase(it);  // on_exit is not called for a process that never started
+  throw Error(why, code);
+}
+
+void XenZone::signal_exec(uint32_t handle, int sig) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!execs_.count(handle)) throw Error("no exec'd process " + std::to_string(handle), ESRCH);
+  }
+  queue_frame(ap::MessageType::kSignal, handle, ap::to_json_payload(ap::Signal{sig, false}));
+}
+
 template <class Pred>
 void XenZone::wait_for(Pred ready, std::chrono::seconds timeout, const std::string& what) {
   std::unique_lock lock(mutex_);
@@ -334,27 +405,31 @@ void XenZone::pump() noexcept {
 }
 
 void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
-  bool relay_stdin = false;
+  // stdin to relay: (handle, fd) of the main process and of exec'd ones that are running
+  std::vector<std::pair<uint32_t, int>> stdins;
   {
     std::lock_guard lock(mutex_);
     out_pending += outgoing_;
     outgoing_.clear();
-    relay_stdin = relay_stdin_ && stdio_.in.valid();
+    if (relay_stdin_ && stdio_.in.valid()) stdins.emplace_back(kMainHandle, stdio_.in.get());
+    for (const auto& [handle, p] : execs_)
+      if (p.relay_stdin && p.stdio.in.valid()) stdins.emplace_back(handle, p.stdio.in.get());
   }
   if (!out_pending.empty()) {
     size_t n = console_->write_some(std::as_bytes(std::span(out_pending.data(), out_pending.size())));
     out_pending.erase(0, n);
   }
 
-  std::array<pollfd, 4> fds{};
-  nfds_t nfds = 0;
-  fds[nfds++] = {console_->fd(), POLLIN, 0};
-  fds[nfds++] = {wake_.get(), POLLIN, 0};
-  fds[nfds++] = {watcher_->fd(), POLLIN, 0};
-  const bool read_stdin = relay_stdin && out_pending.size() < kMaxPendingOutBytes;
-  if (read_stdin) fds[nfds++] = {stdio_.in.get(), POLLIN, 0};
+  std::vector<pollfd> fds;
+  fds.push_back({console_->fd(), POLLIN, 0});
+  fds.push_back({wake_.get(), POLLIN, 0});
+  fds.push_back({watcher_->fd(), POLLIN, 0});
+  constexpr size_t kFirstStdin = 3;
+  const bool read_stdin = !stdins.empty() && out_pending.size() < kMaxPendingOutBytes;
+  if (read_stdin)
+    for (const auto& [handle, fd] : stdins) fds.push_back({fd, POLLIN, 0});
   auto wait = out_pending.empty() ? kPumpIdlePoll : kPumpBusyPoll;
-  int n = ::poll(fds.data(), nfds, static_cast<int>(wait.count()));
+  int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
   if (n < 0 && errno != EINTR) throw_errno("poll");
 
   if (fds[0].revents & POLLIN) console_->handle_event();
@@ -376,16 +451,8 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
     uint64_t v = 0;
     (void)!::read(wake_.get(), &v, sizeof(v));
   }
-  if (read_stdin && (fds[3].revents & (POLLIN | POLLHUP))) {
-    std::array<char, 8192> in{};
-    ssize_t r = ::read(stdio_.in.get(), in.data(), in.size());
-    if (r > 0) {
-      ap::append_frame(out_pending, ap::MessageType::kStdin, kMainHandle, std::string_view(in.data(), static_cast<size_t>(r)));
-    } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-      ap::append_frame(out_pending, ap::MessageType::kStdin, kMainHandle, "");  // EOF
-      std::lock_guard lock(mutex_);
-      stdio_.in.reset();
-    }
+  for (size_t i = kFirstStdin; read_stdin && i < fds.size(); ++i) {
+    if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) relay_stdin(fds[i].fd, stdins[i - kFirstStdin].first, out_pending);
   }
   std::optional<DomainExit> ended;
   {
@@ -402,6 +469,25 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
   }
 }
 
+// One read of a process's stdin into a STDIN frame; end of file (or an error) becomes the empty STDIN frame
+// and the fd is closed.
+void XenZone::relay_stdin(int fd, uint32_t handle, std::string& out_pending) {
+  std::array<char, 8192> in{};
+  ssize_t r = ::read(fd, in.data(), in.size());
+  if (r > 0) {
+    ap::append_frame(out_pending, ap::MessageType::kStdin, handle, std::string_view(in.data(), static_cast<size_t>(r)));
+    return;
+  }
+  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  ap::append_frame(out_pending, ap::MessageType::kStdin, handle, "");  // EOF
+  std::lock_guard lock(mutex_);
+  if (handle == kMainHandle) {
+    stdio_.in.reset();
+  } else if (auto it = execs_.find(handle); it != execs_.end()) {
+    it->second.stdio.in.reset();
+  }
+}
+
 void XenZone::on_console_text(std::string_view text) {
   try {
     write_all(console_log_.get(), text);
@@ -415,19 +501,11 @@ void XenZone::on_console_text(std::string_view text) {
 
 void XenZone::on_frame(const ap::Frame& frame) {
   using T = ap::MessageType;
-  auto write_stdio = [&](UniqueFd& fd, bool is_stdout) {
-    if (frame.payload.empty()) {
-      fd.reset();  // EOF: the reader sees end of file
-      return;
-    }
-    if (!fd.valid()) return;
-    try {
-      write_all(fd.get(), frame.payload);
-    } catch (const std::exception& e) {
-      log_warning(std::string("zone: writing container ") + (is_stdout ? "stdout" : "stderr") + ": " + e.what());
-      fd.reset();
-    }
-  };
+  if (frame.stream != kMainHandle && frame.stream != ap::kZoneStream) {
+    on_exec_frame(frame);
+    cv_.notify_all();
+    return;
+  }
   switch (frame.type) {
     case T::kHello: {
       auto hello = ap::parse_hello(frame.payload);
@@ -458,8 +536,8 @@ void XenZone::on_frame(const ap::Frame& frame) {
       started_pid_ = pid.pid;
       break;
     }
-    case T::kStdout: write_stdio(stdio_.out, true); break;
-    case T::kStderr: write_stdio(stdio_.err, false); break;
+    case T::kStdout: write_stdio(stdio_.out, frame, "container"); break;
+    case T::kStderr: write_stdio(stdio_.err, frame, "container"); break;
     case T::kExit: {
       auto e = ap::parse_exit(frame.payload);
       std::lock_guard lock(mutex_);
@@ -474,6 +552,43 @@ void XenZone::on_frame(const ap::Frame& frame) {
   cv_.notify_all();
 }
 
+// Frames about an exec'd process. Only the pump thread erases entries (at EXIT) once they started, so the
+// stdio fds can be written without holding the lock.
+void XenZone::on_exec_frame(const ap::Frame& frame) {
+  using T = ap::MessageType;
+  std::unique_lock lock(mutex_);
+  auto it = execs_.find(frame.stream);
+  if (it == execs_.end()) {
+    log_warning("zone " + runz::quoted(cfg_.id) + ": " + std::string(ap::type_name(frame.type)) +
+                " frame for unknown process " + std::to_string(frame.stream));
+    return;
+  }
+  ExecProcess& p = it->second;
+  switch (frame.type) {
+    case T::kStarted: p.pid = ap::parse_process_pid(frame.payload).pid; break;
+    case T::kError: p.error = ap::parse_error_report(frame.payload); break;
+    case T::kStdout:
+    case T::kStderr: {
+      UniqueFd& fd = frame.type == T::kStdout ? p.stdio.out : p.stdio.err;
+      lock.unlock();
+      write_stdio(fd, frame, "exec'd process");
+      break;
+    }
+    case T::kExit: {
+      const ap::Exit e = ap::parse_exit(frame.payload);
+      auto on_exit = std::move(p.on_exit);
+      execs_.erase(it);
+      lock.unlock();
+      if (on_exit) on_exit(runtime::ZoneExit{e.status, e.signal});
+      break;
+    }
+    default:
+      log_warning("zone " + runz::quoted(cfg_.id) + ": unexpected " + std::string(ap::type_name(frame.type)) +
+                  " frame for exec'd process " + std::to_string(frame.stream));
+      break;
+  }
+}
+
 // --- teardown ----------------------------------------------------------------------------------------------
 
 void XenZone::teardown() noexcept {
@@ -486,6 +601,19 @@ void XenZone::teardown() noexcept {
     (void)!::write(wake_.get(), &one, sizeof(one));
   }
   if (pump_thread_.joinable()) pump_thread_.join();
+  // exec'd processes still running die with the zone
+  std::map<uint32_t, ExecProcess> execs;
+  {
+    std::lock_guard lock(mutex_);
+    execs.swap(execs_);
+  }
+  for (auto& [handle, p] : execs) {
+    if (!p.pid || !p.on_exit) continue;
+    try {
+      p.on_exit(runtime::ZoneExit{128 + 9, 9});
+    } catch (...) {
+    }
+  }
   watcher_.reset();
   console_.reset();
   std::optional<DomId> domid;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,8 +54,20 @@ class XenZone final : public runtime::Zone {
   void pause() override;
   void resume() override;
   runtime::ZoneExit wait_exit() override;
+  runtime::ExecStarted exec(const spec::Process& process, runtime::ZoneStdio stdio,
+                            std::function<void(runtime::ZoneExit)> on_exit) override;
+  void signal_exec(uint32_t handle, int sig) override;
 
  private:
+  // A process started with exec(): its stdio and what the agent said about it (under mutex_).
+  struct ExecProcess {
+    runtime::ZoneStdio stdio;
+    std::function<void(runtime::ZoneExit)> on_exit;
+    std::optional<int32_t> pid;
+    std::optional<agent_proto::ErrorReport> error;
+    bool relay_stdin = false;
+  };
+
   void build_domain_step();
   void start_backend_step();
   void boot_step();
@@ -64,6 +77,8 @@ class XenZone final : public runtime::Zone {
   void pump() noexcept;
   void pump_once(agent_proto::Decoder& decoder, std::string& out_pending);
   void on_frame(const agent_proto::Frame& frame);
+  void on_exec_frame(const agent_proto::Frame& frame);
+  void relay_stdin(int fd, uint32_t handle, std::string& out_pending);
   void on_console_text(std::string_view text);
   void queue_frame(agent_proto::MessageType type, uint32_t stream, std::string_view payload);
   // Waits until `ready()` (under the lock) or a failure; throws runz::Error naming `what`.
@@ -102,6 +117,8 @@ class XenZone final : public runtime::Zone {
   std::optional<DomainExit> domain_exit_;
   std::optional<std::string> pump_failure_;
   std::deque<char> console_tail_;
+  std::map<uint32_t, ExecProcess> execs_;
+  uint32_t next_handle_ = kMainHandle + 1;
 };
 
 }  // namespace runz::xen

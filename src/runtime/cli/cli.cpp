@@ -38,7 +38,7 @@ cxxopts::Options global_options() {
 
 std::string usage(cxxopts::Options& options) {
   return options.help() +
-         "\nCommands:\n  create, start, run, state, kill, delete, list, spec, features, pause, resume, ps\n";
+         "\nCommands:\n  create, start, run, state, kill, delete, list, spec, features, pause, resume, ps, exec\n";
 }
 
 GlobalOptions read_globals(const cxxopts::ParseResult& result) {
@@ -70,7 +70,8 @@ Command parse_verb_command(const std::string& verb, const std::vector<std::strin
   if (verb == "pause") return parse_pause(args);
   if (verb == "resume") return parse_resume(args);
   if (verb == "ps") return parse_ps(args);
-  if (verb == "exec" || verb == "update" || verb == "events" || verb == "checkpoint" || verb == "restore") {
+  if (verb == "exec") return parse_exec(args);
+  if (verb == "update" || verb == "events" || verb == "checkpoint" || verb == "restore") {
     return UnsupportedCommand{verb};
   }
   throw Error("runz: unknown command " + runz::quoted(verb) + " (see runz --help)");

@@ -98,8 +98,30 @@ TEST_CASE("defaults and the other verbs") {
   CHECK(command_of<PsCommand>(parse({"ps", "--format", "json", "c1"})).json);
   CHECK(command_of<PauseCommand>(parse({"pause", "c1"})).id == "c1");
   CHECK(command_of<ResumeCommand>(parse({"resume", "c1"})).id == "c1");
-  CHECK(command_of<UnsupportedCommand>(parse({"exec", "c1"})).verb == "exec");
+  CHECK(command_of<UnsupportedCommand>(parse({"update", "c1"})).verb == "update");
   CHECK(parse({"--debug", "--log-format=json", "--root=/r", "state", "c1"}).global.root == "/r");
+}
+
+TEST_CASE("exec: our options end at the container id, the command keeps its own") {
+  // containerd's runc shim: runc exec --process P --detach --pid-file F <id>
+  const runz::runtime::ExecOptions shim = command_of<ExecCommand>(parse({"exec", "--process", "/p.json", "--detach", "--pid-file", "/f",
+                                                          "c1"})).options;
+  CHECK(shim.id == "c1");
+  CHECK(shim.process_file == std::filesystem::path("/p.json"));
+  CHECK(shim.detach);
+  CHECK(shim.pid_file == std::filesystem::path("/f"));
+  CHECK(shim.args.empty());
+  const runz::runtime::ExecOptions cmd = command_of<ExecCommand>(parse({"exec", "-e", "A=1", "--env=B=2", "-u", "1000:10", "--cwd", "/tmp",
+                                                         "-t", "c2", "sh", "-c", "echo -e x", "--cwd"})).options;
+  CHECK(cmd.id == "c2");
+  CHECK(cmd.env == std::vector<std::string>{"A=1", "B=2"});
+  CHECK(cmd.user == "1000:10");
+  CHECK(cmd.cwd == "/tmp");
+  CHECK(cmd.tty);
+  CHECK(cmd.args == std::vector<std::string>{"sh", "-c", "echo -e x", "--cwd"});
+  CHECK(command_of<ExecCommand>(parse({"exec", "--", "c3", "ls"})).options.args == std::vector<std::string>{"ls"});
+  CHECK_THROWS_WITH(parse({"exec", "--process", "/p", "c1", "ls"}), doctest::Contains("either --process or a command"));
+  CHECK_THROWS_WITH(parse({"exec", "--cap", "CAP_KILL", "c1", "ls"}), doctest::Contains("--cap is not supported"));
 }
 
 TEST_CASE("version and help print; bad input is an error") {

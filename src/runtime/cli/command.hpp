@@ -52,14 +52,15 @@ struct PsCommand {
   std::string id;
   bool json = false;
 };
-// exec, update, events, checkpoint, restore: recognised, answered "not supported yet".
+struct ExecCommand { ExecOptions options; };
+// update, events, checkpoint, restore: recognised, answered "not supported yet".
 struct UnsupportedCommand { std::string verb; };
 // --help, --version: text for stdout, exit 0.
 struct PrintCommand { std::string text; };
 
 using Command = std::variant<CreateCommand, RunCommand, StartCommand, StateCommand, KillCommand, DeleteCommand,
                              ListCommand, SpecCommand, FeaturesCommand, PauseCommand, ResumeCommand, PsCommand,
-                             UnsupportedCommand, PrintCommand>;
+                             ExecCommand, UnsupportedCommand, PrintCommand>;
 
 struct Invocation {
   GlobalOptions global;
@@ -87,6 +88,7 @@ SpecCommand parse_spec(const std::vector<std::string>& args);
 PauseCommand parse_pause(const std::vector<std::string>& args);
 ResumeCommand parse_resume(const std::vector<std::string>& args);
 PsCommand parse_ps(const std::vector<std::string>& args);
+ExecCommand parse_exec(const std::vector<std::string>& args);
 
 // Per-verb execution.
 int run(const Runtime& rt, const CreateCommand& command, std::ostream& out);
@@ -101,6 +103,7 @@ int run(const Runtime& rt, const FeaturesCommand& command, std::ostream& out);
 int run(const Runtime& rt, const PauseCommand& command, std::ostream& out);
 int run(const Runtime& rt, const ResumeCommand& command, std::ostream& out);
 int run(const Runtime& rt, const PsCommand& command, std::ostream& out);
+int run(const Runtime& rt, const ExecCommand& command, std::ostream& out);
 int run(const Runtime& rt, const UnsupportedCommand& command, std::ostream& out);
 int run(const Runtime& rt, const PrintCommand& command, std::ostream& out);
 
