@@ -1,13 +1,10 @@
 #include "xen/zone_factory.hpp"
 
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "common/error.hpp"
 #include "xen/domain_lifecycle.hpp"
+#include "xen/host_check.hpp"
 #include "xen/host_process.hpp"
 #include "xen/log.hpp"
 #include "xen/xen_zone.hpp"
@@ -15,22 +12,10 @@
 namespace runz::xen {
 namespace {
 
-constexpr const char* kCapabilities = "/proc/xen/capabilities";
-constexpr const char* kPrivcmd = "/dev/xen/privcmd";
-
 class XenZoneFactory final : public runtime::ZoneFactory {
  public:
   void check_host() const override {
-    std::ifstream caps(kCapabilities);
-    if (!caps)
-      throw Error(std::string("runz needs a Xen dom0: ") + kCapabilities +
-                      " not found (is this host running under Xen with xenfs mounted?)",
-                  ENOENT);
-    std::stringstream text;
-    text << caps.rdbuf();
-    if (text.str().find("control_d") == std::string::npos)
-      throw Error(std::string("runz needs a Xen dom0: ") + kCapabilities + " lacks control_d (this is a domU)", EPERM);
-    if (::access(kPrivcmd, R_OK | W_OK) != 0) throw_errno(std::string("runz needs a Xen dom0: ") + kPrivcmd);
+    check_xen_dom0();
     with_context("runz needs a Xen dom0 with xenstored", [] {
       XcHandle::open();
       XsHandle::open();

@@ -1,25 +1,38 @@
-#include "runtime/host_check.hpp"
+#include "xen/host_check.hpp"
 
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 
 #include "common/error.hpp"
-#include "runtime/atomic_file.hpp"
 
-namespace runz::runtime {
+namespace runz::xen {
 namespace {
 
 constexpr const char* kPrefix = "runz needs a Xen dom0: ";
+
+std::optional<std::string> read_if_exists(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) {
+    if (errno == ENOENT) return std::nullopt;
+    throw_errno("open " + path.string());
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 }  // namespace
 
 void check_xen_dom0(const std::filesystem::path& capabilities, const std::filesystem::path& privcmd) {
   std::optional<std::string> caps;
   try {
-    caps = read_file_if_exists(capabilities);
+    caps = read_if_exists(capabilities);
   } catch (const Error& e) {
     throw Error(kPrefix + std::string("cannot read ") + capabilities.string() + " (" + e.what() + ")", e.code());
   }
@@ -40,4 +53,4 @@ void check_xen_dom0(const std::filesystem::path& capabilities, const std::filesy
   }
 }
 
-}  // namespace runz::runtime
+}  // namespace runz::xen

@@ -1,4 +1,4 @@
-#include "runtime/host_check.hpp"
+#include "xen/host_check.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 
 #include "common/error.hpp"
 
-using runz::runtime::check_xen_dom0;
+using runz::xen::check_xen_dom0;
 
 TEST_CASE("check_xen_dom0 names Xen and what is missing") {
   char dir_template[] = "/tmp/runz-host-XXXXXX";

@@ -1,9 +1,10 @@
-// Is this host a Xen dom0 that can build zones? Checked by `create`/`run` before anything is written.
+// Is this host a Xen dom0 that can build zones? ZoneFactory::check_host, which `create`/`run` call before
+// anything is written.
 #pragma once
 
 #include <filesystem>
 
-namespace runz::runtime {
+namespace runz::xen {
 
 inline constexpr const char* kXenCapabilities = "/proc/xen/capabilities";
 inline constexpr const char* kXenPrivcmd = "/dev/xen/privcmd";
@@ -15,4 +16,4 @@ inline constexpr const char* kXenPrivcmd = "/dev/xen/privcmd";
 void check_xen_dom0(const std::filesystem::path& capabilities = kXenCapabilities,
                     const std::filesystem::path& privcmd = kXenPrivcmd);
 
-}  // namespace runz::runtime
+}  // namespace runz::xen
