@@ -20,6 +20,9 @@ dump_logs() {
   for f in "$RUNZ_SHIM_ROOT/$NS"/*/console.log; do
     [ -f "$f" ] && { echo "--- $f (tail)"; tail -n 20 "$f"; }
   done
+  for f in "$RUNZ_TEST_TMP"/sanitizer.*; do
+    [ -f "$f" ] && { echo "--- $f"; cat "$f"; }
+  done
   for f in "$CD"/state/io.containerd.runtime.v2.task/"$NS"/*/log.json; do
     [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }
   done
@@ -45,8 +48,18 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
   address = "$SOCK"
 [ttrpc]
   address = "$SOCK.ttrpc"
+# The emulated host is slow (runz state takes seconds, runz delete --force of a zone longer): containerd's
+# defaults (task state 2 s, shim cleanup 5 s) would time out and kill what the shim runs.
+[timeouts]
+  "io.containerd.timeout.task.state" = "60s"
+  "io.containerd.timeout.shim.cleanup" = "120s"
+  "io.containerd.timeout.shim.load" = "60s"
+  "io.containerd.timeout.shim.shutdown" = "60s"
 EOF
-  containerd --config "$CD/config.toml" --log-level debug >"$CD_LOG" 2>&1 &
+  # The shim inherits containerd's environment: a sanitizer build of it (--add) reports into files here.
+  ASAN_OPTIONS="log_path=$RUNZ_TEST_TMP/sanitizer:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+    UBSAN_OPTIONS="log_path=$RUNZ_TEST_TMP/sanitizer:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+    containerd --config "$CD/config.toml" --log-level debug >"$CD_LOG" 2>&1 &
   CD_PID=$!
   wait_for 60 ctr_ version || shim_fail "containerd did not come up"
   log "containerd up (pid $CD_PID)"
