@@ -11,10 +11,12 @@
 //       on its directory (e.g. xenconsoled's log of a domain's console).
 //
 // OPTIONS: --timeout S (commands + first byte, default 300), --drain S (pipe mode, default 60),
-//          --stderr-log FILE (the commands' stderr, each line prefixed with "+<ms> "; default: our stderr).
+//          --stderr-log FILE (the commands' stderr, each line prefixed with "+<ms> "; default: our stderr),
+//          --expect-line TEXT (pipe mode: the first line of output must be TEXT, else result "mismatch").
 // Report on stdout, one "key value" a line: cmdN_exit_ms, cmdN_status, first_byte_ms, first_bytes_hex (up
 // to 16 bytes), first_line (pipe mode, printable ASCII), eof_ms (pipe mode), out_bytes, result
-// (ok | failed | timeout). Exit status: 0 ok, 1 a command failed, 2 timeout, 3 usage or system error.
+// (ok | failed | timeout | mismatch). Exit status: 0 ok, 1 a command failed or mismatch, 2 timeout, 3 usage
+// or system error.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -170,6 +172,7 @@ static void check_file(const char* path, double t) {
 int main(int argc, char** argv) {
   double timeout_s = 300, drain_s = 60;
   const char* stderr_log = NULL;
+  const char* expect_line = NULL;
   int i = 1;
   for (; i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0'; i += 2) {
     if (i + 1 >= argc) usage();
@@ -179,6 +182,8 @@ int main(int argc, char** argv) {
       drain_s = atof(argv[i + 1]);
     } else if (strcmp(argv[i], "--stderr-log") == 0) {
       stderr_log = argv[i + 1];
+    } else if (strcmp(argv[i], "--expect-line") == 0) {
+      expect_line = argv[i + 1];
     } else {
       usage();
     }
@@ -345,7 +350,8 @@ int main(int argc, char** argv) {
     if (eof_ms >= 0) printf("eof_ms %.1f\n", eof_ms);
   }
   printf("out_bytes %llu\n", g_out_bytes);
-  const char* result = failed ? "failed" : timed_out ? "timeout" : "ok";
+  const int mismatch = !failed && !timed_out && !file_mode && expect_line && strcmp(g_line, expect_line) != 0;
+  const char* result = failed ? "failed" : timed_out ? "timeout" : mismatch ? "mismatch" : "ok";
   printf("result %s\n", result);
-  return failed ? 1 : timed_out ? 2 : 0;
+  return failed || mismatch ? 1 : timed_out ? 2 : 0;
 }
