@@ -22,6 +22,11 @@ QEMU_SMP=${RUNZ_QEMU_SMP:-2}
 # exec'd busybox, as if a stale TLB entry) while a zone booted: about one per zone boot; none without them
 # (conformance/README.md, "CPU model"; tools/zone-cycle-stress.sh reproduces it).
 QEMU_CPU=${RUNZ_QEMU_CPU:-max,-smap,-pcid,-invpcid}
+# global-pages=false: Xen maps PV guests' user pages global and flushes them by toggling CR4.PGE on every
+# guest page-table switch; under TCG a forked child then wrote into its parent's memory now and then (the
+# zone agent, PID 1, died with a corrupted heap or locale right after fork for CREATE/EXEC; dom0 processes
+# that fork, e.g. the shim, aborted in malloc). With global pages off, Xen flushes by CR3 writes instead.
+XEN_CMDLINE_BASE="global-pages=false"
 QEMU_ACCEL=${RUNZ_QEMU_ACCEL:-tcg}
 BOOT_TIMEOUT=${RUNZ_BOOT_TIMEOUT:-1800} # hard limit for the whole QEMU run, seconds
 INIT_TIMEOUT=${RUNZ_INIT_TIMEOUT:-400} # dom0 /init must have started by then
@@ -156,7 +161,7 @@ boot() {
   local serial=$1 fifo qpid chunk partial="" rc xen dom0cmd deadline_us=0 init_us
   BOOT_FAIL="" JOB_RC="" T_INIT="" T_READY="" T_JOB="" T_END="" QEMU_RC=""
   xen="dom0_mem=$DOM0_MEM,max:$DOM0_MEM dom0_max_vcpus=$QEMU_SMP console=com1 com1=115200,8n1"
-  xen+=" loglvl=all guest_loglvl=all noreboot $XEN_CMDLINE_EXTRA"
+  xen+=" loglvl=all guest_loglvl=all noreboot $XEN_CMDLINE_BASE $XEN_CMDLINE_EXTRA"
   dom0cmd="console=hvc0 earlyprintk=xen rdinit=/init quiet $DOM0_CMDLINE_EXTRA"
   fifo=$RUN_DIR/serial.fifo
   rm -f "$fifo"
