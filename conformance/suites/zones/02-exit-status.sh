@@ -17,20 +17,15 @@ config() {
 }
 JSON
 }
-cd "$B"
 config 'echo ok0'
-runz --root "$ROOT" run t0 >"$RUNZ_TEST_TMP/out0" 2>"$RUNZ_TEST_TMP/err0"
-rc=$?
-cat "$RUNZ_TEST_TMP/out0" "$RUNZ_TEST_TMP/err0"
-[ "$rc" -eq 0 ] || { show_zone_log "$ROOT" t0; fail "exit 0: got $rc"; }
-grep -q '^ok0$' "$RUNZ_TEST_TMP/out0" || fail "exit 0: output missing"
+zone_run "$B" t0
+[ "$RUN_RC" -eq 0 ] || fail "exit 0: got $RUN_RC"
+grep -q '^ok0$' "$RUNZ_TEST_TMP/out" || fail "exit 0: output missing"
 
 config 'echo before-kill; kill -9 $$; echo after-kill'
-runz --root "$ROOT" run t9 >"$RUNZ_TEST_TMP/out9" 2>"$RUNZ_TEST_TMP/err9"
-rc=$?
-cat "$RUNZ_TEST_TMP/out9" "$RUNZ_TEST_TMP/err9"
-[ "$rc" -eq 137 ] || { show_zone_log "$ROOT" t9; fail "SIGKILL: got $rc, want 137"; }
-grep -q '^before-kill$' "$RUNZ_TEST_TMP/out9" || fail "SIGKILL: output before the kill missing"
-grep -q 'after-kill' "$RUNZ_TEST_TMP/out9" && fail "SIGKILL: the shell went on after kill -9"
+zone_run "$B" t9
+[ "$RUN_RC" -eq 137 ] || fail "SIGKILL: got $RUN_RC, want 137"
+grep -q '^before-kill$' "$RUNZ_TEST_TMP/out" || fail "SIGKILL: output before the kill missing"
+grep -q 'after-kill' "$RUNZ_TEST_TMP/out" && fail "SIGKILL: the shell went on after kill -9"
 assert_clean "$ROOT"
 exit 0

@@ -39,11 +39,8 @@ cat >"$B/config.json" <<'JSON'
   }
 }
 JSON
-cd "$B"
-runz --root "$ROOT" run t1 >"$RUNZ_TEST_TMP/out" 2>"$RUNZ_TEST_TMP/err"
-rc=$?
-echo "--- stdout"; cat "$RUNZ_TEST_TMP/out"; echo "--- stderr"; cat "$RUNZ_TEST_TMP/err"
-[ "$rc" -eq 0 ] || { show_zone_log "$ROOT" t1; fail "run exited $rc"; }
+zone_run "$B" t1
+[ "$RUN_RC" -eq 0 ] || fail "run exited $RUN_RC"
 O=$RUNZ_TEST_TMP/out
 grep -qx 'uid=1000 gid=1001 groups=1001 10 20' "$O" || grep -qx 'uid=1000 gid=1001 groups=10 20' "$O" ||
   fail "id: $(grep '^uid=' "$O")"

@@ -57,11 +57,8 @@ echo "dotdot=$(cat /../../secret 2>&1) $(cat /mnt/rw/../../../secret 2>&1)"
 echo "rw-escape=$(cat /mnt/rw/rel-escape 2>&1)"
 SH
 
-cd "$B"
-runz --root "$ROOT" run t1 >"$RUNZ_TEST_TMP/out" 2>"$RUNZ_TEST_TMP/err"
-rc=$?
-echo "--- stdout"; cat "$RUNZ_TEST_TMP/out"; echo "--- stderr"; cat "$RUNZ_TEST_TMP/err"
-[ "$rc" -eq 0 ] || { show_zone_log "$ROOT" t1; fail "run exited $rc"; }
+zone_run "$B" t1
+[ "$RUN_RC" -eq 0 ] || fail "run exited $RUN_RC"
 O=$RUNZ_TEST_TMP/out
 grep -qx 'write-root=ok' "$O" || fail "write to the rootfs failed"
 [ "$(cat "$B/rootfs/written")" = written-in-zone ] || fail "the zone's write did not land in the host rootfs"
@@ -87,10 +84,8 @@ mount -o remount,rw / 2>/dev/null
 echo "write-root-remounted=$(try sh -c 'echo x >/ro-written2')"
 echo "read-root=$(cat /written)"
 SH
-runz --root "$ROOT" run t2 >"$O" 2>"$RUNZ_TEST_TMP/err"
-rc=$?
-echo "--- stdout"; cat "$O"; echo "--- stderr"; cat "$RUNZ_TEST_TMP/err"
-[ "$rc" -eq 0 ] || { show_zone_log "$ROOT" t2; fail "readonly run exited $rc"; }
+zone_run "$B" t2
+[ "$RUN_RC" -eq 0 ] || fail "readonly run exited $RUN_RC"
 grep -qx 'read-root=written-in-zone' "$O" || fail "readonly rootfs not readable"
 grep -q '^write-root=.*Read-only file system' "$O" || fail "root.readonly: $(grep '^write-root=' "$O")"
 grep -q '^write-root-remounted=.*Read-only file system' "$O" ||

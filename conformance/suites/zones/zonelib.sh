@@ -48,3 +48,12 @@ show_zone_log() {
   [ -f "$1/$2/console.log" ] && { echo "--- $2 console.log (tail)"; tail -n 30 "$1/$2/console.log"; }
   return 0
 }
+
+# zone_run BUNDLE ID: `runz --root $ROOT run ID` in BUNDLE, stdout and stderr to $RUNZ_TEST_TMP/out and
+# .../err (both printed); sets RUN_RC; the zone's console tail is printed when it failed
+zone_run() {
+  (cd "$1" && runz --root "$ROOT" run "$2" >"$RUNZ_TEST_TMP/out" 2>"$RUNZ_TEST_TMP/err")
+  RUN_RC=$?
+  echo "--- $2 stdout"; cat "$RUNZ_TEST_TMP/out"; echo "--- $2 stderr"; cat "$RUNZ_TEST_TMP/err"
+  [ "$RUN_RC" -eq 0 ] || show_zone_log "$ROOT" "$2"
+}
