@@ -2,7 +2,8 @@
 # Builds the runz .rpm from this repository: a tarball of the tree (runz-<version>.tar.gz) and
 # `rpmbuild -bb packaging/rpm/runz.spec` in build/pkg-work/rpm/, then copies the .rpm to build/packages/.
 #
-#   packaging/build-rpm.sh [--head | --rev REV | --src DIR]     (same meaning as in build-deb.sh)
+#   packaging/build-rpm.sh [--head | --rev REV | --src DIR | --prebuilt BUILD_DIR]   (as in build-deb.sh;
+#     --prebuilt: rpmbuild --define "runz_prebuilt BUILD_DIR", the tarball holds packaging/ only)
 #   JOBS=N (default 2) parallel build jobs; RUNZ_PKG_OUTDIR, RUNZ_PKG_WORKDIR as in build-deb.sh.
 #
 # On Debian (rpm package), rpmbuild cannot see dpkg's packages, so BuildRequires are not checked
@@ -11,13 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-FROM=worktree REV="" SRCDIR=""
+FROM=worktree REV="" SRCDIR="" PREBUILT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --head) FROM=rev REV=HEAD ;;
     --rev) FROM=rev REV=${2:?--rev needs a commit}; shift ;;
     --src) FROM=dir SRCDIR=$(cd "${2:?--src needs a directory}" && pwd); shift ;;
-    *) echo "usage: $0 [--head | --rev REV | --src DIR]" >&2; exit 2 ;;
+    --prebuilt) FROM=prebuilt PREBUILT=$(cd "${2:?--prebuilt needs a build directory}" && pwd); shift ;;
+    *) echo "usage: $0 [--head | --rev REV | --src DIR | --prebuilt BUILD_DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -35,6 +37,11 @@ if [ "$FROM" = rev ]; then
   rm -rf "$STAGE/packaging" && cp -a packaging "$STAGE/packaging"
 elif [ "$FROM" = dir ]; then
   tar -C "$SRCDIR" --exclude=./build --exclude=./.git -c . | tar -x -C "$STAGE"
+elif [ "$FROM" = prebuilt ]; then
+  [ -f "$PREBUILT/cmake_install.cmake" ] || { echo "build-rpm: $PREBUILT is not a configured CMake build dir" >&2; exit 1; }
+  built_from=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$PREBUILT/CMakeCache.txt")
+  [ "$built_from" = "$ROOT" ] || { echo "build-rpm: $PREBUILT was configured from '$built_from', not $ROOT" >&2; exit 1; }
+  cp -a packaging "$STAGE/packaging"
 else
   git ls-files -z -c -o --exclude-standard | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
     tar --null -T - -c | tar -x -C "$STAGE"
@@ -43,6 +50,7 @@ tar -C "$WORK/stage" --owner=0 --group=0 -czf "$WORK/SOURCES/runz-$VERSION.tar.g
 cp "$STAGE/packaging/rpm/runz.spec" "$WORK/SPECS/runz.spec"
 
 ARGS=(-bb --define "_topdir $WORK" --define "_smp_mflags -j${JOBS:-2}")
+[ -z "$PREBUILT" ] || ARGS+=(--define "runz_prebuilt $PREBUILT")
 if [ -e /etc/debian_version ]; then
   ARGS+=(--nodeps --define "debug_package %{nil}" --define "_build_id_links none")
 fi

@@ -2,7 +2,9 @@
 # Runs every test of runz on a Debian 12 machine: installs what it needs, builds twice and runs ctest.
 #   build/release  - the binaries that go into the emulated Xen host image (-Werror)
 #   build/asan     - unit tests under ASan+UBSan (-Werror); its ctest also runs the end-to-end suites,
-#                    which boot the emulated Xen host with build/release's binaries.
+#                    which boot the emulated Xen host with build/release's binaries, installed in its
+#                    image by `dpkg -i` of their .deb, and package_file_lists, which packages build/release
+#                    as .deb and .rpm (no second compile), runs lintian and compares the file lists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh

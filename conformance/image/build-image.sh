@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# build-image.sh --build-dir DIR [--out-dir DIR] [--force]
+# build-image.sh --build-dir DIR [--out-dir DIR] [--deb FILE] [--force]
 #
-# Builds the emulated Xen host's base image from Debian packages (by name) and runz's install tree:
+# Builds the emulated Xen host's base image from Debian packages (by name) and runz's .deb:
 #   <out>/conformance/image/<key>/xen            Xen 4.17 (zcat /boot/xen-4.17-amd64.gz), QEMU's -kernel
 #   <out>/conformance/image/<key>/vmlinuz        the Debian kernel, dom0's kernel (first -initrd module)
 #   <out>/conformance/image/<key>/base.cpio      dom0's initramfs (busybox, Xen toolstack + libraries,
-#                                                kernel modules, containerd/ctr/runc, runz's install tree,
-#                                                /usr/lib/runz/zone/vmlinux = the same kernel as an ELF)
-# The zone dir /usr/lib/runz/zone is made the way a package install makes it: the staged
-# /usr/lib/runz/runz-zone-image (packaging/) with the staged agent, from the Debian kernel; its vmlinux is
-# checked against extract-vmlinux.sh's. Without runz-zone-image or the agent, the zone dir only gets
-# extract-vmlinux.sh's vmlinux. /usr/share/runz-conformance/ keeps vmlinuz (the bzImage, benchmark
-# baseline) and zone-modules.order.
+#                                                kernel modules, containerd/ctr/runc, dpkg, and runz
+#                                                installed from its .deb by dpkg)
+# runz gets into the image the way it gets onto a Debian host: `dpkg --root=<image root> -i runz_*.deb`. The
+# .deb is packaging/build-deb.sh --prebuilt DIR (the build dir's own binaries, packaged by debian/rules, no
+# second compile), or --deb FILE. The image carries a dpkg database whose status lists the Debian packages
+# the image has files of (owners of every host file copied in; info/<pkg>.list = those files), so runz's
+# Depends are satisfied as they are on a real host, and dpkg runs runz's postinst (chrooted): that
+# runz-zone-image builds /usr/lib/runz/zone from the image's /boot/vmlinuz-<kver> and its modules. Its
+# vmlinux is checked against extract-vmlinux.sh's. A .deb without the guest agent gives a zone dir with
+# only extract-vmlinux.sh's vmlinux. /usr/share/runz-conformance/ keeps vmlinuz (-> /boot/vmlinuz-<kver>,
+# benchmark baseline), zone-modules.order and the installed .deb (runz.deb, for the packaging suite).
 # The per-boot payload (tests, ad-hoc files) is a second cpio that the runners append (lib/boot.sh).
 #
 # Cache: key = sha256 over this directory's files, the versions of the Debian packages used, the content of
-# every host file copied in, the kernel .deb and runz's install tree. A run with nothing changed prints
-# "image cache hit <key>" and does nothing else. The last stdout line is always RUNZ_IMAGE_DIR=<dir>.
-#
-# Install tree: `DESTDIR=<stage> cmake --install <build dir> --prefix /usr`, then, for binaries that have no
-# install rule yet, the build-tree paths below are copied into the same stage. Missing ones are skipped.
+# every host file copied in, the kernel .deb, runz's install tree and runz's .deb. The fast path is a
+# fingerprint of file metadata, `DESTDIR=<stage> cmake --install <build dir> --prefix /usr` (what the .deb
+# is made from) and packaging/deb + build-deb.sh: a run with nothing changed prints "image cache hit <key>"
+# without building the .deb. The last stdout line is always RUNZ_IMAGE_DIR=<dir>.
 #
 # Environment: RUNZ_CACHE_DIR (downloaded .debs; default <repo>/.cache), RUNZ_KERNEL_PKG (default: what
 # linux-image-amd64 depends on), RUNZ_IMAGE_COMPRESS (none|zstd|gzip, default none:
@@ -28,13 +31,14 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-BUILD_DIR="" OUT_DIR="" FORCE=0
+BUILD_DIR="" OUT_DIR="" DEB_ARG="" FORCE=0
 while (($#)); do
   case $1 in
     --build-dir) BUILD_DIR=$2; shift 2 ;;
     --out-dir) OUT_DIR=$2; shift 2 ;;
+    --deb) DEB_ARG=$(realpath "$2"); shift 2 ;;
     --force) FORCE=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "build-image: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -66,19 +70,25 @@ HOST_FILES=(
   /usr/bin/xenstore
   /usr/bin/containerd /usr/bin/ctr /usr/bin/containerd-shim-runc-v2 /usr/sbin/runc
   /lib/x86_64-linux-gnu/libgcc_s.so.1 # glibc dlopen()s it for pthread_cancel; ldd does not list it
+  # dpkg (runz is installed with it; the packaging suite removes and purges it in dom0; ldconfig: dpkg
+  # wants it in PATH) and the Depends of runz's .deb that busybox would otherwise stand in for
+  /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-query /usr/bin/dpkg-divert /usr/bin/dpkg-split
+  /usr/bin/dpkg-trigger /usr/bin/dpkg-maintscript-helper /sbin/ldconfig
+  /bin/tar # dpkg-deb unpacks with GNU tar's options (busybox tar lacks them)
+  /bin/bash /bin/cpio /usr/bin/xz /bin/kmod # bash: runz-zone-image; kmod: as depmod and modinfo
 )
 XENSTORE_LINKS="xenstore-ls xenstore-read xenstore-write xenstore-list xenstore-rm xenstore-exists
                 xenstore-watch xenstore-chmod"
 PACKAGES="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils busybox-static containerd runc"
-# runz binaries in a build tree that has no install rule for them yet: <build path> <installed path>
-BUILD_TREE_BINS=(
-  "src/runtime/runz usr/bin/runz"
-  "src/shim-v2/containerd-shim-runz-v2 usr/bin/containerd-shim-runz-v2"
-  "guest/runz-agent usr/lib/runz/runz-agent"
-  "src/p9/runz-p9-backend usr/lib/runz/runz-p9-backend"
-  "src/xen/runz-xen-boot usr/lib/runz/runz-xen-boot"
-  "@packaging/zone-image/runz-zone-image usr/lib/runz/runz-zone-image" # @: in the source tree
-)
+KMOD_LINKS="depmod modinfo" # /usr/sbin/<name> -> /usr/bin/kmod, as kmod's package has them
+# runz's postinst (runz-zone-image) relies on what every Debian host has (Essential: coreutils, findutils,
+# grep, sed, gzip, util-linux) and uses GNU options busybox lacks (find -printf, sort -V, grep -P, touch -d @):
+# the real programs it runs, in place of busybox's applets
+for t in basename cat chmod cp dd dirname head install ln mkdir mktemp mv od pwd readlink rm sort stat tail \
+         touch tr find grep sed gzip flock; do
+  p=$(PATH=/usr/bin:/bin:/usr/sbin:/sbin type -P "$t") || { echo "build-image: $t is not installed" >&2; exit 1; }
+  HOST_FILES+=("$p")
+done
 
 # ---------------------------------------------------------------------------------------------------------
 # 1. the kernel .deb (downloaded, never installed)
@@ -107,34 +117,28 @@ else
   log "apt-cache gave no kernel package; using cached $KDEB"
 fi
 
-# 2. runz's install tree → stage (DESTDIR-style)
+# 2. runz's install tree → stage (DESTDIR-style): what the .deb is made from (fingerprint, ldd closure)
 STAGE=$IMGROOT/stage
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-if [ -f "$BUILD_DIR/cmake_install.cmake" ]; then
-  # A build with some targets not built yet makes cmake --install stop at the first missing file: then the
-  # stage is partial and the build-tree copies below fill in what they can (RUNZ_IMAGE_STRICT=1: fail).
+if [ -z "$DEB_ARG" ]; then
+  [ -f "$BUILD_DIR/cmake_install.cmake" ] || { log "$BUILD_DIR is not a configured CMake build dir"; exit 1; }
   if ! DESTDIR=$STAGE cmake --install "$BUILD_DIR" --prefix /usr >"$IMGROOT/stage-install.log" 2>&1; then
-    log "WARNING: cmake --install $BUILD_DIR failed (partial install tree):"
+    log "cmake --install $BUILD_DIR failed (is everything built?):"
     grep -A2 'CMake Error' "$IMGROOT/stage-install.log" | head -n 6 >&2
-    [ "${RUNZ_IMAGE_STRICT:-0}" = 0 ] || exit 1
+    exit 1
   fi
+else
+  [ -f "$DEB_ARG" ] || { log "--deb $DEB_ARG: no such file"; exit 1; }
+  dpkg-deb -x "$DEB_ARG" "$STAGE"
 fi
-for pair in "${BUILD_TREE_BINS[@]}"; do
-  set -- $pair
-  if [ -e "$STAGE/$2" ]; then continue; fi
-  case $1 in @*) src=$REPO/${1#@} ;; *) src=$BUILD_DIR/$1 ;; esac
-  if [ -f "$src" ]; then
-    install -D -p -m 0755 "$src" "$STAGE/$2"
-    log "staged $src -> /$2"
-  else
-    log "not there (skipped): $src"
-  fi
-done
 
 STAGE_SUM=$(cd "$STAGE" && find . \( -type f -o -type l \) | LC_ALL=C sort | while read -r f; do
   if [ -L "$f" ]; then echo "link $(readlink "$f") $f"; else echo "$(sha256sum <"$f" | cut -c1-64) $(stat -c %a "$f") $f"; fi
 done)
+# what else decides the .deb's content
+PKG_SUM=$(cd "$REPO/packaging" && { [ -z "$DEB_ARG" ] || sha256sum "$DEB_ARG"; } &&
+  find deb/debian build-deb.sh -type f | LC_ALL=C sort | xargs sha256sum)
 
 # Fast path: a fingerprint from file metadata (host files, the kernel .deb, ld.so.cache and dpkg's status
 # change whenever a package is installed or upgraded) plus the content of the scripts and the install tree.
@@ -143,6 +147,7 @@ FP=$( {
   stat -L -c '%n %s %Y %i' "${HOST_FILES[@]}" "$KDEB" /etc/ld.so.cache /var/lib/dpkg/status 2>&1
   (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
   echo "$STAGE_SUM"
+  echo "$PKG_SUM"
   echo "compress=$COMPRESS"
 } | sha256sum | cut -c1-32)
 mkdir -p "$IMGROOT/.fingerprints"
@@ -170,20 +175,50 @@ mapfile -t LIBS < <(closure "${HOST_FILES[@]}" "${STAGE_ELFS[@]}")
 ALL_HOST=("${HOST_FILES[@]}" "${LIBS[@]}")
 for f in "${ALL_HOST[@]}"; do [ -e "$f" ] || { log "missing host file $f (is scripts/deps.sh done?)"; exit 1; }; done
 
-# 4. the key
+# 4. runz's .deb: packaged from the build dir's binaries (no compile), or --deb
+if [ -n "$DEB_ARG" ]; then
+  DEB=$DEB_ARG
+else
+  rm -rf "$IMGROOT/deb"
+  log "packaging $BUILD_DIR's binaries: packaging/build-deb.sh --prebuilt (log: $IMGROOT/deb.log)"
+  if ! RUNZ_PKG_OUTDIR=$IMGROOT/deb RUNZ_PKG_WORKDIR=$IMGROOT/deb-work \
+       "$REPO/packaging/build-deb.sh" --prebuilt "$BUILD_DIR" --no-lintian >"$IMGROOT/deb.log" 2>&1; then
+    tail -n 30 "$IMGROOT/deb.log" >&2
+    log "building runz's .deb failed"
+    exit 1
+  fi
+  rm -rf "$IMGROOT/deb-work"
+  DEB=$(ls "$IMGROOT"/deb/runz_*.deb)
+fi
+
+# the Debian packages that own the host files (dpkg's database may name /lib/... for a /usr/lib/... file)
+owner_pkgs() {
+  local out f alt
+  out=$(dpkg -S "$@" 2>/dev/null || true) # one call: dpkg -S loads its database once
+  for f in "$@"; do
+    grep -q ": $f\$" <<<"$out" && continue
+    case $f in /usr/lib/*|/usr/bin/*|/usr/sbin/*) alt=${f#/usr} ;; /lib/*|/bin/*|/sbin/*) alt=/usr$f ;; *) alt=$f ;; esac
+    out+=$'\n'$(dpkg -S "$alt" 2>/dev/null) || log "note: no Debian package owns $f"
+  done
+  sed -e '/^diversion by /d' -n -e 's/: .*//p' <<<"$out" | tr ', ' '\n\n' | cut -d: -f1 | sed '/^$/d' | sort -u
+}
+mapfile -t OWNERS < <(owner_pkgs "${ALL_HOST[@]}")
+
+# 5. the key
 INPUTS=$IMGROOT/inputs.$$
 {
   echo "# image build scripts"
   (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
   echo "# Debian packages"
-  pkgs="$PACKAGES $( (dpkg -S "${ALL_HOST[@]}" 2>/dev/null || true) | cut -d: -f1 | tr ', ' '\n\n' | sort -u)"
-  (dpkg-query -W -f='${Package}:${Architecture} ${Version}\n' $pkgs 2>/dev/null || true) | sort -u
+  (dpkg-query -W -f='${Package}:${Architecture} ${Version}\n' $PACKAGES "${OWNERS[@]}" 2>/dev/null || true) | sort -u
   echo "# host files"
   sha256sum "${ALL_HOST[@]}"
   echo "# kernel"
   (cd "$(dirname "$KDEB")" && sha256sum "$(basename "$KDEB")")
   echo "# install tree"
   echo "$STAGE_SUM"
+  echo "# runz .deb"
+  sha256sum "$DEB"
   echo "# options"
   echo "compress=$COMPRESS"
 } >"$INPUTS"
@@ -200,7 +235,7 @@ fi
 log "building image $KEY (inputs: $DEST/inputs.txt)"
 
 # ---------------------------------------------------------------------------------------------------------
-# 5. build into a temporary dir, then rename
+# 6. build into a temporary dir, then rename
 WORK=$IMGROOT/$KEY.tmp.$$
 rm -rf "$DEST" "$WORK"
 mkdir -p "$WORK"
@@ -222,6 +257,7 @@ for f in "${HOST_FILES[@]}" "${LIBS[@]}"; do
   [ "$f" = /boot/xen-4.17-amd64.gz ] || put "$f"
 done
 for l in $XENSTORE_LINKS; do ln -s xenstore "$R/usr/bin/$l"; done
+for l in $KMOD_LINKS; do ln -s ../bin/kmod "$R/usr/sbin/$l"; done
 # busybox applets as symlinks, where no real program is installed
 busybox --list-full | while read -r a; do
   d=$(dst "/$a")
@@ -238,7 +274,9 @@ depmod -b "$K" "$KVER"
 SH=$R/usr/share/runz-conformance
 mkdir -p "$SH"
 "$HERE/extract-vmlinux.sh" "$K/boot/vmlinuz-$KVER" "$WORK/vmlinux"
-cp "$K/boot/vmlinuz-$KVER" "$SH/vmlinuz" # baseline for the vmlinux-vs-vmlinuz benchmark
+mkdir -p "$R/boot"
+cp "$K/boot/vmlinuz-$KVER" "$R/boot/vmlinuz-$KVER" # dom0's kernel, installed: runz's postinst builds the zone from it
+ln -s "/boot/vmlinuz-$KVER" "$SH/vmlinuz" # baseline for the vmlinux-vs-vmlinuz benchmark
 KM=$K/lib/modules/$KVER
 # prints the module's path relative to $KM followed by its dependencies' (deepest last), one per line
 moddeps() {
@@ -273,23 +311,43 @@ mkdir -p "$R/etc/runz-dom0"
 cp "$WORK/modules.load" "$R/etc/runz-dom0/modules.load"
 echo "$KVER" >"$R/etc/runz-dom0/kernel-version"
 
-# runz's install tree
-cp -a "$STAGE/." "$R/"
-# the zone dir, as the package's postinst makes it
+# dpkg's database: the packages the image has files of, as installed on this host, each with the list of
+# its files that are in the image
+DB=$R/var/lib/dpkg
+mkdir -p "$DB/info" "$DB/updates" "$DB/triggers" "$DB/alternatives" "$R/etc/dpkg/dpkg.cfg.d" "$R/var/log"
+: >"$DB/status"
+: >"$DB/available"
+for p in "${OWNERS[@]}"; do
+  dpkg-query -s "$p" >>"$DB/status"
+  echo >>"$DB/status"
+  name=$(dpkg-query -W -f='${binary:Package}' "$p")
+  dpkg -L "$p" | while read -r f; do if [ -e "$R$f" ] || [ -L "$R$f" ]; then echo "$f"; fi; done >"$DB/info/$name.list"
+done
+# runz, installed by dpkg: unpack, then its postinst runs chrooted in the image (runz-zone-image from
+# /boot/vmlinuz-<kver>). No --force-*: its Depends must be in the status above.
+# the device nodes maintainer scripts expect (dom0 gets devtmpfs on /dev at boot; these are removed again)
+DEVS="null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9"
+for d in $DEVS; do IFS=: read -r n ma mi <<<"$d"; mknod -m 0666 "$R/dev/$n" c "$ma" "$mi"; done
+if ! dpkg --root="$R" --log="$WORK/dpkg.log" -i "$DEB" >"$WORK/dpkg-i.out" 2>&1; then
+  cat "$WORK/dpkg-i.out" >&2
+  log "dpkg --root -i $DEB failed"; exit 1
+fi
+for d in $DEVS; do rm -f "$R/dev/${d%%:*}"; done
+sed 's/^/dpkg: /' "$WORK/dpkg-i.out" >&2
+[ "$(dpkg-query --root="$R" -W -f='${Status}' runz)" = "install ok installed" ] ||
+  { log "runz is not 'install ok installed' in the image after dpkg -i"; exit 1; }
+cp "$DEB" "$SH/runz.deb"
 ZD=$R/usr/lib/runz/zone
-if [ -x "$R/usr/lib/runz/runz-zone-image" ] && [ -f "$R/usr/lib/runz/runz-agent" ]; then
-  "$R/usr/lib/runz/runz-zone-image" --kernel "$K/boot/vmlinuz-$KVER" --modules "$KM" \
-    --agent "$R/usr/lib/runz/runz-agent" --out "$ZD" >&2
-  # --out is a symlink to a versioned dir beside it: make the link relative so it resolves inside dom0
-  if [ -L "$ZD" ]; then ln -sfn "$(basename "$(readlink "$ZD")")" "$ZD"; fi
-  rm -f "$R/usr/lib/runz/.zone.lock"
+if [ -e "$ZD/vmlinux" ]; then
   cmp -s "$ZD/vmlinux" "$WORK/vmlinux" ||
-    log "WARNING: runz-zone-image's vmlinux differs from extract-vmlinux.sh's"
-  log "zone dir made by runz-zone-image: $(ls "$ZD/" | tr '\n' ' ')"
+    { log "runz-zone-image's vmlinux (postinst) differs from extract-vmlinux.sh's"; exit 1; }
+  log "zone dir made by runz's postinst: $(readlink "$ZD") $(ls "$ZD/" | tr '\n' ' ')"
+elif [ -e "$R/usr/lib/runz/runz-agent" ]; then
+  log "the .deb has the guest agent but its postinst made no zone image ($ZD)"; exit 1
 else
   mkdir -p "$ZD"
   cp "$WORK/vmlinux" "$ZD/vmlinux"
-  log "no runz-zone-image or agent staged: zone dir has only vmlinux (extract-vmlinux.sh)"
+  log "no guest agent in the .deb: zone dir has only vmlinux (extract-vmlinux.sh)"
 fi
 rm -f "$WORK/vmlinux"
 

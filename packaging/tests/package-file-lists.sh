@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest `package_file_lists`: the .deb, the .rpm and a plain `cmake --install` list the same runtime files.
-#   usage: package-file-lists.sh SOURCE_DIR [BINARY_DIR]
+#   usage: package-file-lists.sh SOURCE_DIR BINARY_DIR [--prebuilt BUILD_DIR]
 #
 # 1. Fixture (always; about a minute): building the real packages is a full rebuild of runz, twice, so the
 #    test builds both packages from a small stand-in project instead: this tree's packaging/ and docs, plus
@@ -11,13 +11,19 @@
 #    It also checks `DESTDIR=A cmake --install B --prefix /usr` (B configured with the default prefix) and
 #    `DESTDIR=A2 cmake --install B2` (B2 configured with prefix /usr) give the same tree, and that tree is
 #    the packages' file list.
-# 2. Real packages: if SOURCE_DIR/build/packages holds runz_*.deb and runz-*.rpm (packaging/build-deb.sh,
-#    build-rpm.sh), their lists must match too. RUNZ_PACKAGE_TEST_BUILD=1 builds them first (--head: the
-#    committed tree; takes as long as two release builds).
+# 2. Real packages (about two minutes): with --prebuilt BUILD_DIR (ctest passes the build whose binaries
+#    the emulated Xen host gets), build-deb.sh and build-rpm.sh --prebuilt package that build's binaries into
+#    BINARY_DIR/packages; lintian must report no errors; `dpkg-deb -c` and `rpm -qlp` must list the same
+#    files, every program must be in them, and `DESTDIR=... cmake --install BUILD_DIR` (--prefix /usr, and
+#    the build's own prefix mapped to /usr) must give the same list. Without --prebuilt,
+#    RUNZ_PACKAGE_TEST_BUILD=1 builds both packages from source (--head; as long as two release builds).
 # Exit 0 pass, 1 fail, 77 skipped (dpkg-buildpackage, rpmbuild or a compiler missing).
 set -uo pipefail
 export LC_ALL=C
-SRCROOT=$(cd "${1:?usage: $0 SOURCE_DIR [BINARY_DIR]}" && pwd)
+SRCROOT=$(cd "${1:?usage: $0 SOURCE_DIR BINARY_DIR [--prebuilt BUILD_DIR]}" && pwd)
+BINDIR=$(mkdir -p "${2:?usage: $0 SOURCE_DIR BINARY_DIR [--prebuilt BUILD_DIR]}" && cd "$2" && pwd)
+PREBUILT=""
+if [ "${3:-}" = --prebuilt ]; then PREBUILT=$(cd "${4:?--prebuilt needs a build dir}" && pwd) || exit 1; fi
 for t in dpkg-buildpackage dh rpmbuild rpm dpkg-deb cmake cc; do
   command -v "$t" >/dev/null || { echo "SKIP: '$t' is not installed"; exit 77; }
 done
@@ -153,24 +159,56 @@ fi
 
 # --- 2. Real packages ---------------------------------------------------------------------------------------
 unset RUNZ_PKG_OUTDIR RUNZ_PKG_WORKDIR
-if [ "${RUNZ_PACKAGE_TEST_BUILD:-}" = 1 ]; then
-  step "building the real packages (--head)"
-  "$SRCROOT/packaging/build-deb.sh" --head --no-lintian >"$T/real-deb.log" 2>&1 || { tail -n 60 "$T/real-deb.log"; fail "build-deb.sh --head"; }
-  "$SRCROOT/packaging/build-rpm.sh" --head >"$T/real-rpm.log" 2>&1 || { tail -n 60 "$T/real-rpm.log"; fail "build-rpm.sh --head"; }
-fi
-RDEB=$(ls -t "$SRCROOT"/build/packages/runz_*.deb 2>/dev/null | head -n 1)
-RRPM=$(ls -t "$SRCROOT"/build/packages/runz-*.rpm 2>/dev/null | grep -v -- -debug | head -n 1)
-if [ -n "$RDEB" ] && [ -n "$RRPM" ]; then
-  step "real packages in build/packages"
-  deb_list "$RDEB" >"$T/r-deb"
-  rpm_list "$RRPM" >"$T/r-rpm"
-  same "$(basename "$RDEB")" "$T/r-deb" "$(basename "$RRPM")" "$T/r-rpm"
+real_checks() { # real_checks DEB RPM: the two real packages list the same files, and the programs are in them
+  deb_list "$1" >"$T/r-deb"
+  rpm_list "$2" >"$T/r-rpm"
+  same "$(basename "$1")" "$T/r-deb" "$(basename "$2")" "$T/r-rpm"
   for f in /usr/bin/runz /usr/bin/containerd-shim-runz-v2 /usr/lib/runz/runz-agent /usr/lib/runz/runz-p9-backend \
-           /usr/lib/runz/runz-xen-boot; do
-    grep -qx "$f" "$T/r-deb" || echo "note: the real packages have no $f (target not built yet)"
+           /usr/lib/runz/runz-xen-boot /usr/lib/runz/runz-zone-image /etc/kernel/postinst.d/runz-zone-image; do
+    grep -qx "$f" "$T/r-deb" || fail "$(basename "$1") has no $f"
   done
+}
+if [ -n "$PREBUILT" ]; then
+  # The build's own binaries, packaged without a second compile (build-deb.sh/build-rpm.sh --prebuilt),
+  # lintian on the .deb (no errors), and the build's DESTDIR installs.
+  step "real packages from $PREBUILT (--prebuilt)"
+  RO="$BINDIR/packages"
+  rm -rf "$RO"
+  LINT=--no-lintian
+  command -v lintian >/dev/null && LINT=""
+  [ -z "$LINT" ] || fail "lintian is not installed (scripts/deps.sh installs it)"
+  RUNZ_PKG_OUTDIR="$RO" RUNZ_PKG_WORKDIR="$T/real-work" "$SRCROOT/packaging/build-deb.sh" --prebuilt "$PREBUILT" $LINT \
+    >"$T/real-deb.log" 2>&1 || { tail -n 60 "$T/real-deb.log"; fail "build-deb.sh --prebuilt (or lintian errors)"; }
+  echo "lintian on the real .deb (no errors allowed):"
+  sed -n '/^[EWIXP]: /p' "$T/real-deb.log" | sed 's/^/    /'
+  grep -q '^E: ' "$T/real-deb.log" && fail "lintian reported errors"
+  RUNZ_PKG_OUTDIR="$RO" RUNZ_PKG_WORKDIR="$T/real-work" "$SRCROOT/packaging/build-rpm.sh" --prebuilt "$PREBUILT" \
+    >"$T/real-rpm.log" 2>&1 || { tail -n 60 "$T/real-rpm.log"; fail "build-rpm.sh --prebuilt"; }
+  RDEB=$(ls "$RO"/runz_*.deb 2>/dev/null | head -n 1)
+  RRPM=$(ls "$RO"/runz-*.rpm 2>/dev/null | grep -v -- -debug | head -n 1)
+  if [ -n "$RDEB" ] && [ -n "$RRPM" ]; then
+    echo "built $RDEB and $RRPM"
+    real_checks "$RDEB" "$RRPM"
+    DESTDIR="$T/r-usr" cmake --install "$PREBUILT" --prefix /usr >/dev/null || fail "DESTDIR cmake --install $PREBUILT --prefix /usr"
+    DESTDIR="$T/r-own" cmake --install "$PREBUILT" >/dev/null || fail "DESTDIR cmake --install $PREBUILT"
+    tree_list "$T/r-usr" >"$T/r-install"
+    same "$(basename "$RDEB")" "$T/r-deb" "DESTDIR=... cmake --install $PREBUILT --prefix /usr" "$T/r-install"
+    prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$PREBUILT/CMakeCache.txt")
+    if [ "$prefix" = /usr ]; then etc=/etc; else etc=$prefix/etc; fi
+    tree_list "$T/r-own" | sed -e "s|^$etc/|/etc/|; t; s|^$prefix/|/usr/|" | sort >"$T/r-own-list"
+    same "DESTDIR=... cmake --install $PREBUILT (prefix $prefix, as /usr)" "$T/r-own-list" "$(basename "$RDEB")" "$T/r-deb"
+  else
+    fail "the real packages were not built"
+  fi
+elif [ "${RUNZ_PACKAGE_TEST_BUILD:-}" = 1 ]; then
+  step "building the real packages from source (--head)"
+  "$SRCROOT/packaging/build-deb.sh" --head >"$T/real-deb.log" 2>&1 || { tail -n 60 "$T/real-deb.log"; fail "build-deb.sh --head"; }
+  "$SRCROOT/packaging/build-rpm.sh" --head >"$T/real-rpm.log" 2>&1 || { tail -n 60 "$T/real-rpm.log"; fail "build-rpm.sh --head"; }
+  RDEB=$(ls -t "$SRCROOT"/build/packages/runz_*.deb 2>/dev/null | head -n 1)
+  RRPM=$(ls -t "$SRCROOT"/build/packages/runz-*.rpm 2>/dev/null | grep -v -- -debug | head -n 1)
+  real_checks "$RDEB" "$RRPM"
 else
-  echo "note: no real packages in $SRCROOT/build/packages (packaging/build-deb.sh, build-rpm.sh); only the fixture checked"
+  echo "note: no --prebuilt BUILD_DIR and no RUNZ_PACKAGE_TEST_BUILD=1: only the fixture checked"
 fi
 
 if [ "$FAILS" -ne 0 ]; then echo "package_file_lists: $FAILS failure(s)"; exit 1; fi
