@@ -8,6 +8,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <string>
+
 namespace runz::guest {
 
 namespace {
@@ -36,6 +39,15 @@ void power_off() noexcept {
     ::reboot(RB_POWER_OFF);
     ::sleep(1);
   }
+}
+
+bool hvc0_takes_sysrq() {
+  if (::access("/proc/sys/kernel/sysrq", F_OK) != 0) return false;
+  std::ifstream consoles("/proc/consoles");
+  std::string line;
+  while (std::getline(consoles, line))
+    if (line.rfind("hvc0 ", 0) == 0) return true;
+  return false;
 }
 
 std::string kernel_release() {

@@ -14,5 +14,8 @@ void mount_pseudo_filesystems();
 [[noreturn]] void power_off() noexcept;
 // uname -r.
 std::string kernel_release();
+// Whether the kernel's hvc driver eats ^O as the SysRq prefix on our console: it does when the kernel has
+// MAGIC_SYSRQ (/proc/sys/kernel/sysrq exists) and hvc0 is the kernel console (listed in /proc/consoles).
+bool hvc0_takes_sysrq();
 
 }  // namespace runz::guest

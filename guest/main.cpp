@@ -116,10 +116,9 @@ int serve(const Options& options) {
     }
     step = "start agent";
     Agent agent(*console, options.agent);
-    console->send_encoded(agent_proto::encode(agent_proto::kZoneStream, agent_proto::Hello{
-                                                                             agent_proto::kProtocolVersion,
-                                                                             agent_proto::kAgentVersion,
-                                                                             kernel_release()}));
+    agent_proto::Hello hello{agent_proto::kProtocolVersion, agent_proto::kAgentVersion, kernel_release()};
+    hello.console_sysrq = options.pid1 && hvc0_takes_sysrq();
+    console->send_encoded(agent_proto::encode(agent_proto::kZoneStream, hello));
     step = "serve";
     const AgentStop stop = agent.run();
     agent.kill_everything();

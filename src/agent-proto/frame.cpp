@@ -115,4 +115,14 @@ uint32_t frame_crc(std::string_view header, std::string_view payload) noexcept {
   return crc32(crc32(0, header.substr(0, kCrcOffset)), payload);
 }
 
+std::string double_sysrq_prefix(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 64);
+  for (char c : bytes) {
+    out += c;
+    if (c == '\x0f') out += c;
+  }
+  return out;
+}
+
 }  // namespace runz::agent_proto

@@ -82,4 +82,8 @@ std::optional<Header> parse_header(std::string_view header) noexcept;
 // CRC of a frame: header bytes 0-11 then the payload.
 uint32_t frame_crc(std::string_view header, std::string_view payload) noexcept;
 
+// Host -> agent bytes for a console whose kernel takes ^O (0x0F) as the SysRq prefix (Hello::console_sysrq):
+// each 0x0F twice, which the hvc driver delivers as one.
+std::string double_sysrq_prefix(std::string_view bytes);
+
 }  // namespace runz::agent_proto

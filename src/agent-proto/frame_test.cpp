@@ -62,3 +62,11 @@ TEST_CASE("header_prefix_valid checks fields as they arrive") {
   CHECK_FALSE(header_prefix_valid(too_long));
   CHECK_FALSE(parse_header(std::string_view(f).substr(0, 15)));
 }
+
+TEST_CASE("double_sysrq_prefix doubles each 0x0F and nothing else") {
+  using runz::agent_proto::double_sysrq_prefix;
+  CHECK(double_sysrq_prefix("") == "");
+  CHECK(double_sysrq_prefix("abc") == "abc");
+  CHECK(double_sysrq_prefix(std::string("\x0f", 1)) == std::string("\x0f\x0f", 2));
+  CHECK(double_sysrq_prefix(std::string("a\x0f\x0f" "b", 4)) == std::string("a\x0f\x0f\x0f\x0f" "b", 6));
+}

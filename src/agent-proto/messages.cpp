@@ -132,7 +132,7 @@ json write_mount(const ZoneMount& m) {
 // ---- payloads ----
 
 std::string to_json_payload(const Hello& m) {
-  return dump({{"version", m.version}, {"agent", m.agent}, {"kernel", m.kernel}});
+  return dump({{"version", m.version}, {"agent", m.agent}, {"kernel", m.kernel}, {"consoleSysrq", m.console_sysrq}});
 }
 
 std::string to_json_payload(const ErrorReport& m) {
@@ -173,6 +173,7 @@ Hello parse_hello(std::string_view payload) {
   m.version = static_cast<uint32_t>(r.integer("version", 0, UINT32_MAX));
   m.agent = r.str("agent", false);
   m.kernel = r.str("kernel", false);
+  m.console_sysrq = r.boolean("consoleSysrq", false);
   return m;
 }
 

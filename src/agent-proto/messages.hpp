@@ -31,6 +31,10 @@ struct Hello {
   uint32_t version = kProtocolVersion;
   std::string agent = kAgentVersion;
   std::string kernel;  // uname -r of the zone
+  // The zone kernel's console driver takes ^O (0x0F) as the SysRq prefix and swallows it with the next
+  // byte (hvc with CONFIG_MAGIC_SYSRQ, when hvc0 is the kernel console); "^O ^O" reaches the agent as one
+  // 0x0F. The host then doubles every 0x0F it sends.
+  bool console_sysrq = false;
 
   bool operator==(const Hello&) const = default;
 };

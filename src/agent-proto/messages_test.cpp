@@ -9,8 +9,9 @@
 using namespace runz::agent_proto;
 
 TEST_CASE("simple messages round trip") {
-  const Hello hello{1, "0.1.0", "6.1.0-28-amd64"};
+  const Hello hello{1, "0.1.0", "6.1.0-28-amd64", true};
   CHECK(parse_hello(to_json_payload(hello)) == hello);
+  CHECK_FALSE(parse_hello(R"({"version":1})").console_sysrq);
   const ErrorReport error{"mount rootfs", 2, "mount `rootfs`: No such file or directory"};
   CHECK(parse_error_report(to_json_payload(error)) == error);
   CHECK(parse_process_pid(to_json_payload(ProcessPid{42})).pid == 42);

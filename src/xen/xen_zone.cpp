@@ -409,7 +409,7 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
   std::vector<std::pair<uint32_t, int>> stdins;
   {
     std::lock_guard lock(mutex_);
-    out_pending += outgoing_;
+    out_pending += double_0f_ ? ap::double_sysrq_prefix(outgoing_) : outgoing_;
     outgoing_.clear();
     if (relay_stdin_ && stdio_.in.valid()) stdins.emplace_back(kMainHandle, stdio_.in.get());
     for (const auto& [handle, p] : execs_)
@@ -474,12 +474,12 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
 void XenZone::relay_stdin(int fd, uint32_t handle, std::string& out_pending) {
   std::array<char, 8192> in{};
   ssize_t r = ::read(fd, in.data(), in.size());
-  if (r > 0) {
-    ap::append_frame(out_pending, ap::MessageType::kStdin, handle, std::string_view(in.data(), static_cast<size_t>(r)));
-    return;
-  }
   if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  ap::append_frame(out_pending, ap::MessageType::kStdin, handle, "");  // EOF
+  std::string frame;
+  // r <= 0: end of file (or an error) is the empty STDIN frame
+  ap::append_frame(frame, ap::MessageType::kStdin, handle, std::string_view(in.data(), r > 0 ? static_cast<size_t>(r) : 0));
+  out_pending += double_0f_ ? ap::double_sysrq_prefix(frame) : frame;
+  if (r > 0) return;
   std::lock_guard lock(mutex_);
   if (handle == kMainHandle) {
     stdio_.in.reset();
@@ -510,6 +510,7 @@ void XenZone::on_frame(const ap::Frame& frame) {
     case T::kHello: {
       auto hello = ap::parse_hello(frame.payload);
       log_info("zone " + runz::quoted(cfg_.id) + ": agent " + hello.agent + " ready (kernel " + hello.kernel + ")");
+      double_0f_ = hello.console_sysrq;
       std::lock_guard lock(mutex_);
       hello_ = true;
       break;

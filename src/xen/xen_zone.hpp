@@ -7,6 +7,7 @@
 // variable for the agent's answer.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -118,6 +119,8 @@ class XenZone final : public runtime::Zone {
   std::optional<std::string> pump_failure_;
   std::deque<char> console_tail_;
   std::map<uint32_t, ExecProcess> execs_;
+  // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
+  std::atomic<bool> double_0f_{false};
   uint32_t next_handle_ = kMainHandle + 1;
 };
 
