@@ -18,4 +18,16 @@ std::pair<UniqueFd, UniqueFd> make_pipe() {
   return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
+UniqueFd open_dev_null() {
+  UniqueFd fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!fd) throw_errno("open /dev/null");
+  return fd;
+}
+
+void stdio_to_dev_null() noexcept {
+  const UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!null) return;
+  for (int fd = 0; fd <= 2; ++fd) ::dup2(null.get(), fd);
+}
+
 }  // namespace runz

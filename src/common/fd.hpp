@@ -33,4 +33,10 @@ class UniqueFd {
 // pipe2(O_CLOEXEC) as a pair {read end, write end}; throws runz::Error.
 std::pair<UniqueFd, UniqueFd> make_pipe();
 
+// /dev/null read-write, close-on-exec; throws runz::Error.
+UniqueFd open_dev_null();
+// fds 0-2 onto /dev/null, for a process that must not hold its caller's stdio open; best effort (a host
+// without /dev/null keeps them).
+void stdio_to_dev_null() noexcept;
+
 }  // namespace runz

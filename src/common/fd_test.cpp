@@ -16,3 +16,12 @@ TEST_CASE("UniqueFd closes once and moves ownership") {
   CHECK(w.valid());
   CHECK((fcntl(w.get(), F_GETFD) & FD_CLOEXEC) != 0);
 }
+
+TEST_CASE("open_dev_null gives a readable, writable, close-on-exec /dev/null") {
+  const runz::UniqueFd null = runz::open_dev_null();
+  REQUIRE(null.valid());
+  char c = 0;
+  CHECK(::write(null.get(), "x", 1) == 1);
+  CHECK(::read(null.get(), &c, 1) == 0);
+  CHECK((::fcntl(null.get(), F_GETFD) & FD_CLOEXEC) != 0);
+}

@@ -40,12 +40,6 @@ void report(UniqueFd& ready, const json& message) {
   ready.reset();
 }
 
-void stdio_to_dev_null() {
-  UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!null) return;
-  for (int fd = 0; fd <= 2; ++fd) ::dup2(null.get(), fd);
-}
-
 class Monitor {
  public:
   explicit Monitor(const MonitorContext& context) : ctx_(context), id_(context.config.id) {}

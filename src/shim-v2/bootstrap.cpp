@@ -66,8 +66,7 @@ pid_t spawn_daemon(const ShimFlags& flags, int listener) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!null_fd) throw_errno("open /dev/null");
+  UniqueFd null_fd = open_dev_null();
 
   pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork shim daemon");

@@ -14,12 +14,6 @@ namespace {
 constexpr std::string_view kFileScheme = "file://";
 constexpr std::string_view kBinaryScheme = "binary://";
 
-UniqueFd open_null() {
-  UniqueFd fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!fd) throw_errno("open /dev/null");
-  return fd;
-}
-
 void clear_nonblock(int fd, std::string_view path) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) throw_errno("fcntl " + runz::quoted(path));
@@ -35,7 +29,7 @@ void refuse_binary(std::string_view path) {
 }  // namespace
 
 UniqueFd open_stdin(std::string_view path) {
-  if (path.empty()) return open_null();
+  if (path.empty()) return open_dev_null();
   refuse_binary(path);
   std::string p(path.starts_with(kFileScheme) ? path.substr(kFileScheme.size()) : path);
   // Non-blocking so a fifo whose writer is not there yet cannot hang the shim; blocking again afterwards.
@@ -46,7 +40,7 @@ UniqueFd open_stdin(std::string_view path) {
 }
 
 UniqueFd open_output(std::string_view path) {
-  if (path.empty()) return open_null();
+  if (path.empty()) return open_dev_null();
   refuse_binary(path);
   if (path.starts_with(kFileScheme)) {
     std::string p(path.substr(kFileScheme.size()));

@@ -108,8 +108,7 @@ RunResult run_runtime(const RuntimeConfig& config, const std::vector<std::string
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
 
-  UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!null_fd) throw_errno("open /dev/null");
+  UniqueFd null_fd = open_dev_null();
   UniqueFd out_r, out_w, err_r, err_w, in_r, in_w;
   if (!options.stdout_fd) std::tie(out_r, out_w) = make_pipe();
   if (!options.stderr_fd) std::tie(err_r, err_w) = make_pipe();
