@@ -70,4 +70,8 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
   return data;
 }
 
+void write_pid_file(const std::filesystem::path& path, pid_t pid) {
+  write_file_atomic(std::filesystem::absolute(path), std::to_string(pid), 0644);
+}
+
 }  // namespace runz::runtime

@@ -14,6 +14,10 @@ namespace runz::runtime {
 // fsyncs the directory. The temp file is removed on failure. Throws runz::Error naming the path.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data, mode_t mode = 0600);
 
+// --pid-file: the pid in decimal, 0644 (a shim reads it), written atomically; a relative path is taken
+// from the current directory, as runc does.
+void write_pid_file(const std::filesystem::path& path, pid_t pid);
+
 // The whole file; nullopt when it does not exist. Throws runz::Error on other failures.
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
 

@@ -61,7 +61,7 @@ HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::C
   record.status = Status::Created;
   rt.store.save(record);
   if (options.pid_file) {
-    write_file_atomic(std::filesystem::absolute(*options.pid_file), std::to_string(monitor.pid), 0644);
+    write_pid_file(*options.pid_file, monitor.pid);
   }
   return monitor;
 }

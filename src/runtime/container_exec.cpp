@@ -63,12 +63,7 @@ spec::Process process_from_options(const Runtime& rt, const ExecOptions& options
   return p;
 }
 
-UniqueFd dev_null_if_closed(UniqueFd fd) {
-  if (fd) return fd;
-  UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!null) throw_errno("open /dev/null");
-  return null;
-}
+UniqueFd dev_null_if_closed(UniqueFd fd) { return fd ? std::move(fd) : open_dev_null(); }
 
 ExecConnection start_exec(const Runtime& rt, const ExecOptions& options, const spec::Process& process) {
   ZoneStdio stdio = options.console_socket ? console_stdio(*options.console_socket) : inherited_stdio();
@@ -98,8 +93,7 @@ int exec_detached(const Runtime& rt, const ExecOptions& options, const spec::Pro
     int code = 255;
     try {
       ExecConnection connection = start_exec(rt, options, process);
-      UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-      for (int fd = 0; fd <= 2 && null; ++fd) ::dup2(null.get(), fd);
+      stdio_to_dev_null();
       const std::string ok = "ok\n";
       (void)!::write(ready_write.get(), ok.data(), ok.size());
       ready_write.reset();
@@ -125,7 +119,7 @@ int exec_detached(const Runtime& rt, const ExecOptions& options, const spec::Pro
     if (!answer.empty() && answer.back() == '\n') answer.pop_back();
     throw Error(answer.empty() ? "exec holder died before the process started" : answer);
   }
-  if (options.pid_file) write_file_atomic(std::filesystem::absolute(*options.pid_file), std::to_string(pid), 0644);
+  if (options.pid_file) write_pid_file(*options.pid_file, pid);
   return 0;
 }
 
@@ -148,8 +142,7 @@ int exec_container(const Runtime& rt, const ExecOptions& options) {
 
   if (options.detach) return exec_detached(rt, options, process);
   ExecConnection connection = start_exec(rt, options, process);
-  if (options.pid_file)
-    write_file_atomic(std::filesystem::absolute(*options.pid_file), std::to_string(::getpid()), 0644);
+  if (options.pid_file) write_pid_file(*options.pid_file, ::getpid());
   return wait_forwarding_signals(rt, options.id, connection).status;
 }
 
