@@ -28,9 +28,9 @@ while [ "$i" -le "$N" ]; do
   id=c$i
   runz --root "$ROOT" create -b "$B" "$id" </dev/null >"$RUNZ_TEST_TMP/out.$i" 2>&1 ||
     { cat "$RUNZ_TEST_TMP/out.$i"; show_zone_log "$ROOT" "$id"; fail "cycle $i: create failed"; }
-  runz --root "$ROOT" start "$id" || fail "cycle $i: start failed"
+  runz --root "$ROOT" start "$id" || { show_zone_log "$ROOT" "$id"; tail -n 20 "$ROOT/$id/p9-backend.log" 2>/dev/null; fail "cycle $i: start failed"; }
   wait_for 60 grep -q '^up$' "$RUNZ_TEST_TMP/out.$i" || { show_zone_log "$ROOT" "$id"; fail "cycle $i: no output"; }
-  runz --root "$ROOT" kill "$id" KILL || fail "cycle $i: kill failed"
+  runz --root "$ROOT" kill "$id" KILL || { show_zone_log "$ROOT" "$id"; fail "cycle $i: kill failed"; }
   wait_for 60 sh -c "runz --root '$ROOT' state $id | grep -q '\"stopped\"'" || fail "cycle $i: not stopped"
   runz --root "$ROOT" delete "$id" || fail "cycle $i: delete failed"
   left=$(runz_leftovers "$ROOT")
