@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "guest/signals.hpp"
+#include "guest/stall_report.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -60,6 +61,7 @@ AgentStop Agent::run() {
         sources.push_back({Kind::kStdin, handle});
       }
       if (p.drain_deadline && (!deadline || *p.drain_deadline < *deadline)) deadline = p.drain_deadline;
+      if (p.stall_report_at && (!deadline || *p.stall_report_at < *deadline)) deadline = p.stall_report_at;
     }
     int timeout_ms = -1;
     if (deadline) {
@@ -103,6 +105,13 @@ AgentStop Agent::run() {
       if (p.drain_deadline && *p.drain_deadline <= now) expired.push_back(handle);
     for (uint32_t handle : expired)
       if (ManagedProcess* p = find(handle)) finish_if_done(*p, true);
+    for (auto& [handle, p] : processes_) {
+      if (!p.stall_report_at || *p.stall_report_at > now) continue;
+      p.stall_report_at.reset();
+      console_.log("process " + std::to_string(handle) + " (pid " + std::to_string(p.pid) + ") has not reached exec " +
+                   std::to_string(kExecStallReportAfter.count()) + " s after " + (p.is_main ? "START" : "EXEC") +
+                   ": " + describe_stalled_process(p.pid));
+    }
   }
 }
 
@@ -179,8 +188,9 @@ void Agent::on_exec(const ap::Frame& frame) {
   plan.linux_ = &it->second.create->linux_;
   plan.join_pid = it->second.main_pid;
   const auto size = exec.process.console_size.value_or(spec::ConsoleSize{});
-  processes_.emplace(frame.stream,
-                     spawn_process(frame.stream, exec.container, plan, exec.process.terminal, size.height, size.width));
+  ManagedProcess p = spawn_process(frame.stream, exec.container, plan, exec.process.terminal, size.height, size.width);
+  p.stall_report_at = Clock::now() + kExecStallReportAfter;
+  processes_.emplace(frame.stream, std::move(p));
 }
 
 void Agent::on_start(uint32_t handle) {
@@ -192,6 +202,7 @@ void Agent::on_start(uint32_t handle) {
   if (::write(p->start.get(), &byte, 1) != 1) throw_errno("release the held process");
   p->start.reset();
   p->state = ProcessState::kStarting;
+  p->stall_report_at = Clock::now() + kExecStallReportAfter;
 }
 
 void Agent::on_signal(const ap::Frame& frame) {
@@ -253,6 +264,7 @@ void Agent::on_report_readable(ManagedProcess& p) {
   }
   if (!eof) return;
   p.report.reset();
+  p.stall_report_at.reset();
   // Without an ERROR frame, the socket closing while exec is due means execve succeeded (close-on-exec),
   // even if the process has already exited by now (a short command; the reap may be seen first).
   const bool exec_pending = p.state == ProcessState::kStarting || (!p.is_main && p.state == ProcessState::kSetup);

@@ -346,7 +346,7 @@ runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneSt
   } else if (pump_failure_) {
     why = *pump_failure_;
   } else if (!answered) {
-    why = "timed out after " + std::to_string(timeout.count()) + " s waiting for STARTED";
+    why = "timed out after " + std::to_string(timeout.count()) + " s waiting for STARTED; " + channel_diagnostics();
     code = ETIMEDOUT;
   }
   execs_.erase(it);  // on_exit is not called for a process that never started
@@ -369,7 +369,7 @@ void XenZone::wait_for(Pred ready, std::chrono::seconds timeout, const std::stri
   });
   if (ready()) return;
   std::string tail = console_tail();
-  std::string console_note = tail.empty() ? "" : "; zone console: " + tail;
+  std::string console_note = "; " + channel_diagnostics() + (tail.empty() ? "" : "; zone console: " + tail);
   if (agent_error_) {
     auto e = *agent_error_;
     agent_error_.reset();
@@ -381,6 +381,19 @@ void XenZone::wait_for(Pred ready, std::chrono::seconds timeout, const std::stri
 }
 
 std::string XenZone::console_tail() const { return std::string(console_tail_.begin(), console_tail_.end()); }
+
+std::string XenZone::channel_diagnostics() const {
+  std::string d = "console channel: sent " + std::to_string(bytes_sent_.load()) + " bytes (" +
+                  std::to_string(bytes_unsent_.load()) + " not yet in the ring), received " +
+                  std::to_string(bytes_received_.load()) + " bytes in " + std::to_string(frames_received_.load()) +
+                  " frames (" + std::to_string(bytes_undecoded_.load()) + " undecoded)";
+  if (console_) {
+    const auto i = console_->ring_indexes();
+    d += ", ring in cons/prod " + std::to_string(i.in_cons) + "/" + std::to_string(i.in_prod) + ", out cons/prod " +
+         std::to_string(i.out_cons) + "/" + std::to_string(i.out_prod);
+  }
+  return d;
+}
 
 // --- pump --------------------------------------------------------------------------------------------------
 
@@ -418,7 +431,9 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
   if (!out_pending.empty()) {
     size_t n = console_->write_some(std::as_bytes(std::span(out_pending.data(), out_pending.size())));
     out_pending.erase(0, n);
+    bytes_sent_ += n;
   }
+  bytes_unsent_ = out_pending.size();
 
   std::vector<pollfd> fds;
   fds.push_back({console_->fd(), POLLIN, 0});
@@ -438,10 +453,13 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
   for (;;) {
     size_t got = console_->read_available(buf);
     if (got == 0) break;
+    bytes_received_ += got;
     decoder.feed(std::string_view(reinterpret_cast<const char*>(buf.data()), got), events);
   }
+  bytes_undecoded_ = decoder.pending_bytes();
   for (const ap::Event& ev : events) {
     if (const auto* frame = std::get_if<ap::Frame>(&ev)) {
+      ++frames_received_;
       on_frame(*frame);
     } else {
       on_console_text(std::get<ap::ConsoleText>(ev).bytes);

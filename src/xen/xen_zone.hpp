@@ -86,6 +86,8 @@ class XenZone final : public runtime::Zone {
   template <class Pred>
   void wait_for(Pred ready, std::chrono::seconds timeout, const std::string& what);
   std::string console_tail() const;  // under the lock
+  // Byte counts and ring indexes of the console channel, for timeout messages (any thread).
+  std::string channel_diagnostics() const;
   void emit_record();
 
   runtime::ZoneConfig cfg_;
@@ -121,6 +123,9 @@ class XenZone final : public runtime::Zone {
   std::map<uint32_t, ExecProcess> execs_;
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
   std::atomic<bool> double_0f_{false};
+  // Console channel traffic, counted by the pump for channel_diagnostics().
+  std::atomic<uint64_t> bytes_sent_{0}, bytes_received_{0}, frames_received_{0};
+  std::atomic<size_t> bytes_unsent_{0}, bytes_undecoded_{0};
   uint32_t next_handle_ = kMainHandle + 1;
 };
 
