@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <random>
 
 #include "common/error.hpp"
@@ -72,6 +73,16 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
 
 void write_pid_file(const std::filesystem::path& path, pid_t pid) {
   write_file_atomic(std::filesystem::absolute(path), std::to_string(pid), 0644);
+}
+
+pid_t read_pid_file(const std::filesystem::path& path) {
+  const auto text = read_file_if_exists(path);
+  if (!text) throw Error("read pid file " + runz::quoted(path.string()) + ": it does not exist", ENOENT);
+  char* end = nullptr;
+  const long pid = std::strtol(text->c_str(), &end, 10);
+  if (end == text->c_str() || (*end != '\0' && *end != '\n') || pid <= 0 || pid > 0x7fffffff)
+    throw Error("read pid file " + runz::quoted(path.string()) + ": no valid pid in it", EINVAL);
+  return static_cast<pid_t>(pid);
 }
 
 }  // namespace runz::runtime

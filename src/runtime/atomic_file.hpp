@@ -17,6 +17,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data,
 // --pid-file: the pid in decimal, 0644 (a shim reads it), written atomically; a relative path is taken
 // from the current directory, as runc does.
 void write_pid_file(const std::filesystem::path& path, pid_t pid);
+// What write_pid_file wrote (a shim reading runz's --pid-file). Throws runz::Error when there is no pid in it.
+pid_t read_pid_file(const std::filesystem::path& path);
 
 // The whole file; nullopt when it does not exist. Throws runz::Error on other failures.
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);

@@ -108,6 +108,20 @@ TEST_CASE("atomic writes leave no temp file and readers never see a torn file") 
   CHECK(entries == 1);
 }
 
+TEST_CASE("pid files: what write_pid_file writes, read_pid_file reads; garbage and absence are errors") {
+  TempRoot root;
+  const auto path = root.path / "pid";
+  write_pid_file(path, 4242);
+  CHECK(read_pid_file(path) == 4242);
+  write_file_atomic(path, "17\n");
+  CHECK(read_pid_file(path) == 17);
+  for (const char* bad : {"", "x", "0", "-5", "12abc", "99999999999"}) {
+    write_file_atomic(path, bad);
+    CHECK_THROWS_AS(read_pid_file(path), runz::Error);
+  }
+  CHECK_THROWS_AS(read_pid_file(root.path / "missing"), runz::Error);
+}
+
 TEST_CASE("two processes racing to create one id: exactly one wins") {
   TempRoot root;
   StateStore store(root.path);

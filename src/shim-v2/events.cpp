@@ -12,13 +12,16 @@ namespace runz::shim {
 
 namespace v1 = containerd::services::events::ttrpc::v1;
 
+void set_timestamp(google::protobuf::Timestamp* out, std::chrono::system_clock::time_point t) {
+  auto since = t.time_since_epoch();
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since);
+  out->set_seconds(seconds.count());
+  out->set_nanos(static_cast<std::int32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since - seconds).count()));
+}
+
 v1::Envelope make_envelope(std::string_view ns, std::string_view topic, const google::protobuf::Message& event) {
   v1::Envelope envelope;
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
-  envelope.mutable_timestamp()->set_seconds(seconds.count());
-  envelope.mutable_timestamp()->set_nanos(
-      static_cast<std::int32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - seconds).count()));
+  set_timestamp(envelope.mutable_timestamp(), std::chrono::system_clock::now());
   envelope.set_namespace_(std::string(ns));
   envelope.set_topic(std::string(topic));
   // containerd's typeurl names protobuf events by their full name, without a type.googleapis.com/ prefix.

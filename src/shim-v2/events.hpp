@@ -20,6 +20,7 @@
 
 namespace google::protobuf {
 class Message;
+class Timestamp;
 }
 
 namespace runz::shim {
@@ -44,6 +45,9 @@ class Publisher {
   virtual ~Publisher() = default;
   virtual void publish(std::string_view topic, const google::protobuf::Message& event) = 0;
 };
+
+// A protobuf Timestamp (events, exited_at fields) from a system clock time.
+void set_timestamp(google::protobuf::Timestamp* out, std::chrono::system_clock::time_point t);
 
 // Builds the envelope containerd expects (timestamp now).
 containerd::services::events::ttrpc::v1::Envelope make_envelope(std::string_view ns, std::string_view topic,

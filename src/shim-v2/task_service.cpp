@@ -16,6 +16,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "runtime/atomic_file.hpp"
 #include "runtime/state_store.hpp"
 #include "shim-v2/process_io.hpp"
 #include "shim-v2/proto/containerd/events/task.pb.h"
@@ -38,17 +39,9 @@ namespace {
 constexpr std::uint32_t kUnknownExitStatus = 255;
 constexpr auto kDeleteExitTimeout = std::chrono::seconds(10);
 constexpr std::string_view kInitPidFile = "init.pid";
-constexpr std::string_view kRuntimeLogFile = "log.json";
 constexpr std::string_view kRuncOptionsType = "containerd.runc.v1.Options";
 // waitid(2) id type for a pidfd (linux/wait.h P_PIDFD; glibc 2.36's idtype_t does not name it).
 constexpr int kIdTypePidfd = 3;
-
-void set_timestamp(google::protobuf::Timestamp* out, std::chrono::system_clock::time_point t) {
-  auto since = t.time_since_epoch();
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since);
-  out->set_seconds(seconds.count());
-  out->set_nanos(static_cast<std::int32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(since - seconds).count()));
-}
 
 template <class Request, class Response, class Fn>
 void add_method(ttrpc::Server& server, std::string_view method, Fn fn) {
@@ -71,15 +64,6 @@ void unimplemented(ttrpc::Server& server, std::string_view method, std::string w
   server.register_method(kTaskService, method, [m = std::string(method), why](const std::string&, const ttrpc::RequestContext&) -> std::string {
     throw RpcError(Code::Unimplemented, m + ": " + why);
   });
-}
-
-pid_t read_pid_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  long pid = 0;
-  if (!(in >> pid) || pid <= 0 || pid > 0x7fffffff) {
-    throw Error("read pid file " + runz::quoted(path.string()) + ": no valid pid in it");
-  }
-  return static_cast<pid_t>(pid);
 }
 
 types::Status parse_runtime_status(const std::string& text) {
@@ -116,7 +100,9 @@ TaskService::~TaskService() {
     tasks.swap(tasks_);
   }
   for (auto& [id, task] : tasks) {
-    if (task->waiter.joinable()) task->waiter.join();
+    if (task->init->waiter.joinable()) task->init->waiter.join();
+    for (auto& [exec_id, process] : task->execs)
+      if (process->waiter.joinable()) process->waiter.join();
   }
 }
 
@@ -135,6 +121,7 @@ std::size_t TaskService::task_count() const {
 
 void TaskService::register_methods(ttrpc::Server& server) {
   add_method<task::CreateTaskRequest, task::CreateTaskResponse>(server, "Create", [this](const auto& r) { return create(r); });
+  add_method<task::ExecProcessRequest, void>(server, "Exec", [this](const auto& r) { exec(r); });
   add_method<task::StartRequest, task::StartResponse>(server, "Start", [this](const auto& r) { return start(r); });
   add_method<task::StateRequest, task::StateResponse>(server, "State", [this](const auto& r) { return state(r); });
   add_method<task::KillRequest, void>(server, "Kill", [this](const auto& r) { kill(r); });
@@ -148,19 +135,26 @@ void TaskService::register_methods(ttrpc::Server& server) {
   add_method<task::StatsRequest, task::StatsResponse>(server, "Stats", [this](const auto& r) { return stats(r); });
   add_method<task::ConnectRequest, task::ConnectResponse>(server, "Connect", [this](const auto& r) { return connect(r); });
   add_method<task::ShutdownRequest, void>(server, "Shutdown", [this](const auto& r) { shutdown(r); });
-  unimplemented(server, "Exec", "exec processes are not supported by runz yet");
   unimplemented(server, "ResizePty", "terminals are not supported by the runz shim yet");
   unimplemented(server, "Checkpoint", "checkpoint is not supported by runz");
 }
 
-std::shared_ptr<TaskService::Task> TaskService::find(const std::string& id, const std::string& exec_id) const {
+std::shared_ptr<TaskService::Task> TaskService::find_task(const std::string& id) const {
   std::lock_guard lock(mu_);
   auto it = tasks_.find(id);
   if (it == tasks_.end()) throw RpcError(Code::NotFound, "task " + runz::quoted(id) + " not found");
-  if (!exec_id.empty() && exec_id != id) {
-    throw RpcError(Code::NotFound, "exec " + runz::quoted(exec_id) + " of task " + runz::quoted(id) + " not found");
-  }
   return it->second;
+}
+
+TaskService::Found TaskService::find(const std::string& id, const std::string& exec_id) const {
+  std::lock_guard lock(mu_);
+  auto it = tasks_.find(id);
+  if (it == tasks_.end()) throw RpcError(Code::NotFound, "task " + runz::quoted(id) + " not found");
+  if (exec_id.empty()) return {it->second, it->second->init};
+  auto e = it->second->execs.find(exec_id);
+  if (e == it->second->execs.end())
+    throw RpcError(Code::NotFound, "exec " + runz::quoted(exec_id) + " of task " + runz::quoted(id) + " not found");
+  return {it->second, e->second};
 }
 
 task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
@@ -172,9 +166,10 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
   auto t = std::make_shared<Task>();
   t->id = r.id();
   t->bundle = r.bundle();
-  t->stdin_path = r.stdin();
-  t->stdout_path = r.stdout();
-  t->stderr_path = r.stderr();
+  Process& init = *t->init;
+  init.stdin_path = r.stdin();
+  init.stdout_path = r.stdout();
+  init.stderr_path = r.stderr();
   t->runtime = config_.runtime;
   if (r.has_options() && std::string_view(r.options().type_url()).ends_with(kRuncOptionsType)) {
     containerd::runc::v1::Options options;
@@ -204,7 +199,7 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
       mount_rootfs(mounts, rootfs);
       t->rootfs_mounted = true;
     }
-    TaskStdio stdio = open_stdio(t->stdin_path, t->stdout_path, t->stderr_path);
+    TaskStdio stdio = open_stdio(init.stdin_path, init.stdout_path, init.stderr_path);
     RunOptions options;
     options.stdin_fd = stdio.in.get();
     options.stdout_fd = stdio.out.get();
@@ -213,7 +208,7 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
     run_runtime(t->runtime,
                 {"create", "--bundle", t->bundle, "--pid-file", (bundle / kInitPidFile).string(), t->id}, options);
     // The monitor holds its own copies of the stdio fds; ours close here.
-    t->pid = read_pid_file(bundle / kInitPidFile);
+    init.pid = runtime::read_pid_file(bundle / kInitPidFile);
   } catch (...) {
     // Leave nothing behind: a half-created container (if runz got that far), the rootfs mount, the id.
     try {
@@ -228,57 +223,56 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
     throw;
   }
 
-  t->pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, t->pid, 0)));  // glibc 2.36's wrapper lacks C linkage in C++
-  if (!t->pidfd && errno != ESRCH) {
-    std::cerr << "pidfd_open " << t->pid << ": " << std::strerror(errno) << "\n";
-  }
-  watch_exit(t);
+  watch_exit(t, t->init);
 
   events::TaskCreate event;
   event.set_container_id(t->id);
   event.set_bundle(t->bundle);
   *event.mutable_rootfs() = r.rootfs();
-  event.mutable_io()->set_stdin(t->stdin_path);
-  event.mutable_io()->set_stdout(t->stdout_path);
-  event.mutable_io()->set_stderr(t->stderr_path);
+  event.mutable_io()->set_stdin(init.stdin_path);
+  event.mutable_io()->set_stdout(init.stdout_path);
+  event.mutable_io()->set_stderr(init.stderr_path);
   event.mutable_io()->set_terminal(false);
-  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  event.set_pid(static_cast<std::uint32_t>(init.pid));
   config_.publisher->publish(kTopicTaskCreate, event);
 
   task::CreateTaskResponse response;
-  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  response.set_pid(static_cast<std::uint32_t>(init.pid));
   return response;
 }
 
-void TaskService::watch_exit(const std::shared_ptr<Task>& t) {
-  t->cancel = make_eventfd();
-  t->waiter = std::thread([this, t] {
-    if (t->pidfd) {
+void TaskService::watch_exit(const std::shared_ptr<Task>& t, const std::shared_ptr<Process>& p) {
+  p->pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, p->pid, 0)));  // glibc 2.36's wrapper lacks C linkage in C++
+  if (!p->pidfd && errno != ESRCH) std::cerr << "pidfd_open " << p->pid << ": " << std::strerror(errno) << "\n";
+  p->cancel = make_eventfd();
+  p->waiter = std::thread([this, t, p] {
+    if (p->pidfd) {
       for (;;) {
-        pollfd fds[3] = {{t->pidfd.get(), POLLIN, 0}, {cancel_fd_.get(), POLLIN, 0}, {t->cancel.get(), POLLIN, 0}};
+        pollfd fds[3] = {{p->pidfd.get(), POLLIN, 0}, {cancel_fd_.get(), POLLIN, 0}, {p->cancel.get(), POLLIN, 0}};
         if (::poll(fds, 3, -1) < 0) {
           if (errno == EINTR) continue;
-          std::cerr << "wait for task " << t->id << ": poll: " << std::strerror(errno) << "\n";
+          std::cerr << "wait for process " << p->pid << " of task " << t->id << ": poll: " << std::strerror(errno) << "\n";
           return;
         }
         if (fds[1].revents != 0 || fds[2].revents != 0) return;  // cancelled: the shim or Delete stopped caring
         break;
       }
     }
-    record_exit(t, observe_exit(*t));
+    record_exit(*t, p, observe_exit(*t, *p));
   });
 }
 
-TaskService::Exit TaskService::observe_exit(const Task& t) {
+TaskService::Exit TaskService::observe_exit(const Task& t, const Process& p) {
   Exit exit{kUnknownExitStatus, std::chrono::system_clock::now()};
-  if (t.pidfd) {
+  if (p.pidfd) {
     siginfo_t info{};
-    if (::waitid(static_cast<idtype_t>(kIdTypePidfd), static_cast<id_t>(t.pidfd.get()), &info, WEXITED | WNOHANG) == 0 &&
+    if (::waitid(static_cast<idtype_t>(kIdTypePidfd), static_cast<id_t>(p.pidfd.get()), &info, WEXITED | WNOHANG) == 0 &&
         info.si_pid != 0) {
       exit.status = info.si_code == CLD_EXITED ? static_cast<std::uint32_t>(info.si_status)
                                                : 128u + static_cast<std::uint32_t>(info.si_status);
     }
   }
+  if (!p.exec_id.empty()) return exit;  // a holder exits with its process's status; nothing is recorded
   try {
     auto record = runtime::StateStore(t.runtime.root).load(t.id);
     if (record.exit) exit.status = static_cast<std::uint32_t>(record.exit->exit.status);
@@ -289,94 +283,117 @@ TaskService::Exit TaskService::observe_exit(const Task& t) {
   return exit;
 }
 
-void TaskService::record_exit(const std::shared_ptr<Task>& t, Exit exit) {
+void TaskService::record_exit(const Task& t, const std::shared_ptr<Process>& p, Exit exit) {
   {
     std::lock_guard lock(mu_);
-    if (t->exit) return;
-    t->exit = exit;
+    if (p->exit) return;
+    p->exit = exit;
     exited_.notify_all();
-    if (t->starting) return;  // finish_start() publishes it after TaskStart
-    t->exit_published = true;
+    if (p->starting) return;  // finish_start() publishes it after the start event
+    p->exit_published = true;
   }
-  publish_exit(*t, exit);
+  publish_exit(t, *p, exit);
 }
 
-void TaskService::publish_exit(const Task& t, const Exit& exit) {
+void TaskService::publish_exit(const Task& t, const Process& p, const Exit& exit) {
   events::TaskExit event;
   event.set_container_id(t.id);
-  event.set_id(t.id);
-  event.set_pid(static_cast<std::uint32_t>(t.pid));
+  event.set_id(p.exec_id.empty() ? t.id : p.exec_id);
+  event.set_pid(static_cast<std::uint32_t>(p.pid));
   event.set_exit_status(exit.status);
   set_timestamp(event.mutable_exited_at(), exit.at);
   config_.publisher->publish(kTopicTaskExit, event);
 }
 
-void TaskService::finish_start(const std::shared_ptr<Task>& t) {
+void TaskService::finish_start(const Task& t, const std::shared_ptr<Process>& p) {
   std::optional<Exit> held;
   {
     std::lock_guard lock(mu_);
-    t->starting = false;
-    if (t->exit && !t->exit_published) {
-      t->exit_published = true;
-      held = t->exit;
+    p->starting = false;
+    if (p->exit && !p->exit_published) {
+      p->exit_published = true;
+      held = p->exit;
     }
   }
-  if (held) publish_exit(*t, *held);
+  if (held) publish_exit(t, *p, *held);
 }
 
-std::optional<TaskService::Exit> TaskService::wait_exit(const std::shared_ptr<Task>& t,
+std::optional<TaskService::Exit> TaskService::wait_exit(const std::shared_ptr<Process>& p,
                                                         std::optional<std::chrono::milliseconds> timeout) {
   std::unique_lock lock(mu_);
-  auto done = [&] { return t->exit.has_value() || cancelled_; };
+  auto done = [&] { return p->exit.has_value() || cancelled_; };
   if (timeout) {
     exited_.wait_for(lock, *timeout, done);
   } else {
     exited_.wait(lock, done);
   }
-  return t->exit;
+  return p->exit;
+}
+
+void TaskService::stop_waiter(Process& p) {
+  if (p.cancel) signal_eventfd(p.cancel.get());
+  if (p.waiter.joinable() && p.waiter.get_id() != std::this_thread::get_id()) p.waiter.join();
 }
 
 task::StartResponse TaskService::start(const task::StartRequest& r) {
-  auto t = find(r.id(), r.exec_id());
+  auto [t, p] = find(r.id(), r.exec_id());
+  if (!p->exec_id.empty()) {
+    start_exec(t, p);
+    task::StartResponse response;
+    response.set_pid(static_cast<std::uint32_t>(p->pid));
+    return response;
+  }
   {
     std::lock_guard lock(mu_);
-    t->starting = true;
+    p->starting = true;
   }
   try {
     run_runtime(t->runtime, {"start", t->id});
   } catch (...) {
-    finish_start(t);
+    finish_start(*t, p);
     throw;
+  }
+  {
+    std::lock_guard lock(mu_);
+    p->started = true;
   }
   events::TaskStart event;
   event.set_container_id(t->id);
-  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  event.set_pid(static_cast<std::uint32_t>(p->pid));
   config_.publisher->publish(kTopicTaskStart, event);
-  finish_start(t);
+  finish_start(*t, p);
   task::StartResponse response;
-  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  response.set_pid(static_cast<std::uint32_t>(p->pid));
   return response;
 }
 
 task::StateResponse TaskService::state(const task::StateRequest& r) {
-  auto t = find(r.id(), r.exec_id());
+  auto [t, p] = find(r.id(), r.exec_id());
   task::StateResponse response;
-  response.set_id(t->id);
+  response.set_id(p->exec_id.empty() ? t->id : p->exec_id);
+  response.set_exec_id(p->exec_id);
   response.set_bundle(t->bundle);
-  response.set_pid(static_cast<std::uint32_t>(t->pid));
-  response.set_stdin(t->stdin_path);
-  response.set_stdout(t->stdout_path);
-  response.set_stderr(t->stderr_path);
+  response.set_pid(static_cast<std::uint32_t>(p->pid));
+  response.set_stdin(p->stdin_path);
+  response.set_stdout(p->stdout_path);
+  response.set_stderr(p->stderr_path);
   response.set_terminal(false);
   std::optional<Exit> exit;
+  bool started = false;
   {
     std::lock_guard lock(mu_);
-    exit = t->exit;
+    exit = p->exit;
+    started = p->started;
   }
   if (exit) {
     response.set_status(types::STOPPED);
     response.set_exit_status(exit->status);
     set_timestamp(response.mutable_exited_at(), exit->at);
+    return response;
+  }
+  if (!p->exec_id.empty()) {
+    // An exec is created until Start ran runz exec, then running until its holder exits.
+    response.set_status(started ? types::RUNNING : types::CREATED);
     return response;
   }
   RunResult result = run_runtime(t->runtime, {"state", t->id});
@@ -389,31 +406,50 @@ task::StateResponse TaskService::state(const task::StateRequest& r) {
 }
 
 void TaskService::kill(const task::KillRequest& r) {
-  auto t = find(r.id(), r.exec_id());
+  auto [t, p] = find(r.id(), r.exec_id());
+  const int sig = r.signal() == 0 ? SIGTERM : static_cast<int>(r.signal());
   {
     std::lock_guard lock(mu_);
     // containerd treats NotFound from Kill of a finished process as "already gone".
-    if (t->exit) throw RpcError(Code::NotFound, "process " + runz::quoted(t->id) + " already finished");
+    if (p->exit) throw RpcError(Code::NotFound, "process " + runz::quoted(r.exec_id().empty() ? t->id : r.exec_id()) + " already finished");
+    if (!p->exec_id.empty()) {
+      if (!p->started) throw RpcError(Code::FailedPrecondition, "exec " + runz::quoted(p->exec_id) + " is not started");
+      // The holder forwards the signal to the exec'd process; a pidfd cannot hit a recycled pid.
+      if (::syscall(SYS_pidfd_send_signal, p->pidfd.get(), sig, nullptr, 0) != 0 && errno != ESRCH)
+        throw RpcError(Code::Unknown, "kill exec " + runz::quoted(p->exec_id) + ": " + std::strerror(errno));
+      return;
+    }
   }
   std::vector<std::string> args{"kill"};
   if (r.all()) args.emplace_back("--all");
   args.push_back(t->id);
-  args.push_back(std::to_string(r.signal() == 0 ? SIGTERM : static_cast<int>(r.signal())));
+  args.push_back(std::to_string(sig));
   run_runtime(t->runtime, args);
 }
 
 task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
-  auto t = find(r.id(), r.exec_id());
+  auto [t, p] = find(r.id(), r.exec_id());
+  if (!p->exec_id.empty()) return remove_exec(*t, p);
   run_runtime(t->runtime, {"delete", t->id});
   // `runz delete` ends the monitor of a created-but-never-started task; a started one has exited already.
-  auto exit = wait_exit(t, kDeleteExitTimeout);
+  auto exit = wait_exit(p, kDeleteExitTimeout);
   if (!exit) {
-    signal_eventfd(t->cancel.get());  // the waiter may still poll a monitor we no longer care about
-    record_exit(t, Exit{128u + SIGKILL, std::chrono::system_clock::now()});
+    signal_eventfd(p->cancel.get());  // the waiter may still poll a monitor we no longer care about
+    record_exit(*t, p, Exit{128u + SIGKILL, std::chrono::system_clock::now()});
     std::lock_guard lock(mu_);
-    exit = t->exit;
+    exit = p->exit;
   }
-  if (t->waiter.joinable() && t->waiter.get_id() != std::this_thread::get_id()) t->waiter.join();
+  stop_waiter(*p);
+  // Exec'd processes ended with the zone; their holders exit on their own once the monitor is gone.
+  std::map<std::string, std::shared_ptr<Process>> execs;
+  {
+    std::lock_guard lock(mu_);
+    execs = t->execs;
+  }
+  for (auto& [exec_id, e] : execs) {
+    if (e->started) wait_exit(e, kDeleteExitTimeout);
+    stop_waiter(*e);
+  }
   if (t->rootfs_mounted) unmount_rootfs(std::filesystem::path(t->bundle) / "rootfs");
   {
     std::lock_guard lock(mu_);
@@ -422,21 +458,21 @@ task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
   events::TaskDelete event;
   event.set_container_id(t->id);
   event.set_id(t->id);
-  event.set_pid(static_cast<std::uint32_t>(t->pid));
+  event.set_pid(static_cast<std::uint32_t>(p->pid));
   event.set_exit_status(exit->status);
   set_timestamp(event.mutable_exited_at(), exit->at);
   config_.publisher->publish(kTopicTaskDelete, event);
 
   task::DeleteResponse response;
-  response.set_pid(static_cast<std::uint32_t>(t->pid));
+  response.set_pid(static_cast<std::uint32_t>(p->pid));
   response.set_exit_status(exit->status);
   set_timestamp(response.mutable_exited_at(), exit->at);
   return response;
 }
 
 task::WaitResponse TaskService::wait(const task::WaitRequest& r) {
-  auto t = find(r.id(), r.exec_id());
-  auto exit = wait_exit(t, std::nullopt);
+  auto [t, p] = find(r.id(), r.exec_id());
+  auto exit = wait_exit(p, std::nullopt);
   if (!exit) throw RpcError(Code::Unavailable, "wait " + runz::quoted(t->id) + ": the shim is shutting down");
   task::WaitResponse response;
   response.set_exit_status(exit->status);
@@ -445,16 +481,19 @@ task::WaitResponse TaskService::wait(const task::WaitRequest& r) {
 }
 
 task::PidsResponse TaskService::pids(const task::PidsRequest& r) {
-  auto t = find(r.id(), "");
-  // The container's processes live inside the zone; on the host there is one process per task, the monitor.
+  auto t = find_task(r.id());
+  // The container's processes live inside the zone; on the host there is one process per task (the
+  // monitor) and one per running exec (its holder).
   task::PidsResponse response;
   std::lock_guard lock(mu_);
-  if (!t->exit) response.add_processes()->set_pid(static_cast<std::uint32_t>(t->pid));
+  if (!t->init->exit) response.add_processes()->set_pid(static_cast<std::uint32_t>(t->init->pid));
+  for (const auto& [exec_id, e] : t->execs)
+    if (e->started && !e->exit) response.add_processes()->set_pid(static_cast<std::uint32_t>(e->pid));
   return response;
 }
 
 void TaskService::pause(const task::PauseRequest& r) {
-  auto t = find(r.id(), "");
+  auto t = find_task(r.id());
   run_runtime(t->runtime, {"pause", t->id});
   events::TaskPaused event;
   event.set_container_id(t->id);
@@ -462,7 +501,7 @@ void TaskService::pause(const task::PauseRequest& r) {
 }
 
 void TaskService::resume(const task::ResumeRequest& r) {
-  auto t = find(r.id(), "");
+  auto t = find_task(r.id());
   run_runtime(t->runtime, {"resume", t->id});
   events::TaskResumed event;
   event.set_container_id(t->id);
@@ -470,7 +509,7 @@ void TaskService::resume(const task::ResumeRequest& r) {
 }
 
 void TaskService::update(const task::UpdateTaskRequest& r) {
-  auto t = find(r.id(), "");
+  auto t = find_task(r.id());
   // containerd sends runtime-spec LinuxResources as JSON in the Any (typeurl's JSON encoding of Go types):
   // exactly what `runz update --resources -` reads.
   if (!r.has_resources() || r.resources().value().empty()) return;
@@ -486,10 +525,10 @@ void TaskService::close_io(const task::CloseIORequest& r) {
 }
 
 task::StatsResponse TaskService::stats(const task::StatsRequest& r) {
-  auto t = find(r.id(), "");
+  auto t = find_task(r.id());
   {
     std::lock_guard lock(mu_);
-    if (t->exit) throw RpcError(Code::NotFound, "stats " + runz::quoted(t->id) + ": the task has exited");
+    if (t->init->exit) throw RpcError(Code::NotFound, "stats " + runz::quoted(t->id) + ": the task has exited");
   }
   std::optional<runtime::ZoneRecord> zone;
   try {
@@ -516,7 +555,7 @@ task::ConnectResponse TaskService::connect(const task::ConnectRequest& r) {
   response.set_shim_pid(static_cast<std::uint32_t>(::getpid()));
   response.set_version(std::string("runz ") + RUNZ_SHIM_VERSION);
   std::lock_guard lock(mu_);
-  if (auto it = tasks_.find(r.id()); it != tasks_.end()) response.set_task_pid(static_cast<std::uint32_t>(it->second->pid));
+  if (auto it = tasks_.find(r.id()); it != tasks_.end()) response.set_task_pid(static_cast<std::uint32_t>(it->second->init->pid));
   return response;
 }
 

@@ -1,18 +1,21 @@
 // containerd.task.v2.Task on top of the `runz` CLI. Each method is a thin call: argv for runz (as
-// containerd's runc shim builds it for runc), or an answer from the little the shim keeps per task:
-// id, bundle, stdio paths, the monitor's pid and, once known, the exit.
+// containerd's runc shim builds it for runc), or an answer from the little the shim keeps per process:
+// stdio paths, the host pid standing for it and, once known, the exit.
 //
-// Exit observation (the monitor is what `runz create` leaves running and what --pid-file names):
-//   the shim is a child subreaper (PR_SET_CHILD_SUBREAPER), so when `runz create` exits, its monitor is
-//   re-parented to the shim. A waiter thread per task polls a pidfd of the monitor; when it becomes readable
-//   the monitor is reaped with waitid(P_PIDFD) (its exit status is the container's: code or 128+signal).
-//   The status the monitor recorded in the state dir (exit.json, read through runz_runtime's StateStore)
-//   wins when present; it is the only source if the monitor was not our child (ECHILD). If neither
-//   says anything the exit status is 255.
-// Event order (runtime/v2/README.md): TaskCreate, TaskStart, TaskExit, TaskDelete. A TaskExit observed while
-// Start has not yet published TaskStart is held back and published right after it.
+// Processes the shim watches, each a host process whose exit status is the container process's:
+//   init  the monitor that `runz create` leaves running (--pid-file);
+//   exec  the holder that `runz exec -d --pid-file` leaves running for an exec'd process (ExecProcess stores
+//         the OCI process; Start(exec_id) runs runz exec; Kill signals the holder, which forwards it).
+// The shim is a child subreaper (PR_SET_CHILD_SUBREAPER), so when runz exits its monitor or holder is
+// re-parented to the shim. A waiter thread per process polls a pidfd of it; when it becomes readable it is
+// reaped with waitid(P_PIDFD) (code, or 128+signal). For init, the status the monitor recorded in the state
+// dir (exit.json, read through runz_runtime's StateStore) wins when present; it is the only source if the
+// monitor was not our child (ECHILD). If nothing says anything the exit status is 255.
+// Event order (runtime/v2/README.md): TaskCreate, TaskStart, TaskExit, TaskDelete; for an exec
+// TaskExecAdded, TaskExecStarted, TaskExit (id = exec id), and no TaskDelete. A TaskExit observed while Start
+// has not yet published its start event is held back and published right after it.
 // Stats: the zone's domain as Xen accounts it (zone_stats.hpp), as cgroups v2 Metrics.
-// Exec processes, terminals and checkpoints are not supported yet: Unimplemented.
+// Terminals and checkpoints are not supported yet: Unimplemented.
 #pragma once
 
 #include <sys/types.h>
@@ -39,6 +42,8 @@ namespace runz::shim {
 namespace task = containerd::task::v2;
 
 inline constexpr std::string_view kTaskService = "containerd.task.v2.Task";
+// In the bundle: runz's --log (json) for the calls whose stdio belongs to the container (create, exec).
+inline constexpr std::string_view kRuntimeLogFile = "log.json";
 
 struct TaskServiceConfig {
   std::string ns;                      // containerd namespace
@@ -58,6 +63,7 @@ class TaskService {
   void register_methods(ttrpc::Server& server);
 
   task::CreateTaskResponse create(const task::CreateTaskRequest& request);
+  void exec(const task::ExecProcessRequest& request);
   task::StartResponse start(const task::StartRequest& request);
   task::StateResponse state(const task::StateRequest& request);
   void kill(const task::KillRequest& request);
@@ -81,27 +87,46 @@ class TaskService {
     std::uint32_t status = 0;
     std::chrono::system_clock::time_point at;
   };
-  struct Task {
-    std::string id, bundle, stdin_path, stdout_path, stderr_path;
-    RuntimeConfig runtime;
-    bool rootfs_mounted = false;
+  // The init process or one exec'd process, as the host sees it (see the top of this file).
+  struct Process {
+    std::string exec_id;  // "" for init
+    std::string stdin_path, stdout_path, stderr_path;
+    std::string spec;  // exec: the OCI process (JSON) from ExecProcessRequest
     pid_t pid = 0;
     UniqueFd pidfd;
-    UniqueFd cancel;  // eventfd: Delete gave up waiting for the monitor
+    UniqueFd cancel;              // eventfd: Delete gave up waiting for it
     std::optional<Exit> exit;     // guarded by TaskService::mu_
-    bool starting = false;        // Start is between `runz start` and publishing TaskStart (mu_)
+    bool started = false;         // Start ran (mu_)
+    bool starting = false;        // Start is between runz and publishing its start event (mu_)
     bool exit_published = false;  // TaskExit went out (mu_)
     std::thread waiter;
   };
+  struct Task {
+    std::string id, bundle;
+    RuntimeConfig runtime;
+    bool rootfs_mounted = false;
+    std::shared_ptr<Process> init = std::make_shared<Process>();
+    std::map<std::string, std::shared_ptr<Process>> execs;  // mu_
+  };
+  struct Found {
+    std::shared_ptr<Task> task;
+    std::shared_ptr<Process> process;
+  };
 
-  std::shared_ptr<Task> find(const std::string& id, const std::string& exec_id) const;
-  void watch_exit(const std::shared_ptr<Task>& task);
-  Exit observe_exit(const Task& task);
-  void record_exit(const std::shared_ptr<Task>& task, Exit exit);
-  void publish_exit(const Task& task, const Exit& exit);
-  // Publishes a TaskExit that was held back while Start was publishing TaskStart.
-  void finish_start(const std::shared_ptr<Task>& task);
-  std::optional<Exit> wait_exit(const std::shared_ptr<Task>& task, std::optional<std::chrono::milliseconds> timeout);
+  std::shared_ptr<Task> find_task(const std::string& id) const;
+  Found find(const std::string& id, const std::string& exec_id) const;
+  void start_exec(const std::shared_ptr<Task>& task, const std::shared_ptr<Process>& process);
+  task::DeleteResponse remove_exec(Task& task, const std::shared_ptr<Process>& process);
+  void watch_exit(const std::shared_ptr<Task>& task, const std::shared_ptr<Process>& process);
+  Exit observe_exit(const Task& task, const Process& process);
+  void record_exit(const Task& task, const std::shared_ptr<Process>& process, Exit exit);
+  void publish_exit(const Task& task, const Process& process, const Exit& exit);
+  // Publishes a TaskExit that was held back while Start was publishing the start event.
+  void finish_start(const Task& task, const std::shared_ptr<Process>& process);
+  std::optional<Exit> wait_exit(const std::shared_ptr<Process>& process,
+                                std::optional<std::chrono::milliseconds> timeout);
+  // Stops a process's waiter (if it still runs) and joins it.
+  void stop_waiter(Process& process);
 
   TaskServiceConfig config_;
   UniqueFd cancel_fd_;  // eventfd: readable once cancel() ran

@@ -9,20 +9,25 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <iterator>
 #include <google/protobuf/message.h>
 #include <mutex>
 #include <vector>
 
 #include "runtime/state_store.hpp"
+#include "shim-v2/proto/containerd/events/task.pb.h"
 
 using namespace runz::shim;
 using namespace std::chrono_literals;
 
 namespace {
 
-// create: starts a background "monitor" that exits 3 once `start` touched <root>/<id>.start;
-// delete: SIGKILLs it. state prints runc-style JSON.
+// create: starts a background "monitor" that exits 3 once `start` touched <root>/<id>.start (and
+// <root>/<id>.hold is gone); delete: SIGKILLs it. state prints runc-style JSON. exec --detach: copies the
+// process file to <root>/<exec pid>.json and leaves a "holder" that exits 143 on SIGTERM, 5 once
+// <root>/exec.stop exists.
 constexpr const char* kFakeRuntime = R"SH(#!/bin/sh
 root=$2; shift 2
 if [ "$1" = "--log" ]; then shift 4; fi
@@ -30,9 +35,13 @@ verb=$1; shift
 case "$verb" in
 create)
   pidfile=$4; id=$5
-  setsid sh -c "while [ ! -e '$root/$id.start' ]; do sleep 0.02; done; exit 3" &
+  setsid sh -c "while [ ! -e '$root/$id.start' ] || [ -e '$root/$id.hold' ]; do sleep 0.02; done; exit 3" &
   echo $! > "$pidfile"; echo $! > "$root/$id.pid" ;;
 start) touch "$root/$1.start" ;;
+exec)
+  [ "$1 $3 $4" = "--process --detach --pid-file" ] || { echo "bad exec argv: $*" >&2; exit 1; }
+  setsid sh -c "trap 'exit 143' TERM; while [ ! -e '$root/exec.stop' ]; do sleep 0.02; done; exit 5" &
+  cp "$2" "$root/$!.json"; echo $! > "$5" ;;
 state) echo '{"id":"'$1'","status":"created","pid":1}' ;;
 kill) kill -"$3" "$(cat "$root/$2.pid")" ;;
 delete) kill -9 "$(cat "$root/$1.pid")" 2>/dev/null; rm -f "$root/$1.pid" ;;
@@ -43,9 +52,11 @@ esac
 struct Recorder final : Publisher {
   std::mutex mu;
   std::vector<std::string> topics;
-  void publish(std::string_view topic, const google::protobuf::Message&) override {
+  std::vector<std::string> exit_ids;  // TaskExit.id, in order
+  void publish(std::string_view topic, const google::protobuf::Message& event) override {
     std::lock_guard lock(mu);
     topics.emplace_back(topic);
+    if (const auto* exit = dynamic_cast<const containerd::events::TaskExit*>(&event)) exit_ids.push_back(exit->id());
   }
   std::vector<std::string> get() {
     std::lock_guard lock(mu);
@@ -143,6 +154,119 @@ TEST_CASE("task never started: Delete ends the monitor and reports its SIGKILL")
   auto deleted = f.service->remove(del);
   CHECK(deleted.exit_status() == 137);
   CHECK(f.events.get() == std::vector<std::string>{"/tasks/create", "/tasks/exit", "/tasks/delete"});
+}
+
+namespace {
+
+ttrpc::Code code_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const ttrpc::RpcError& e) {
+    return e.code();
+  }
+  return ttrpc::Code::Ok;
+}
+
+task::ExecProcessRequest exec_request(const std::string& id, const std::string& exec_id) {
+  task::ExecProcessRequest r;
+  r.set_id(id);
+  r.set_exec_id(exec_id);
+  r.mutable_spec()->set_type_url("types.containerd.io/opencontainers/runtime-spec/1/Process");
+  r.mutable_spec()->set_value(R"({"args":["sh","-c","echo hi"],"cwd":"/"})");
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("exec: added, started through runz exec --detach, signalled, waited, deleted; events carry the exec id") {
+  Fixture f;
+  std::ofstream(f.dir / "root" / "c5.hold").close();  // the init process keeps running
+  auto created = f.create("c5");
+  task::StartRequest start_init;
+  start_init.set_id("c5");
+  f.service->start(start_init);
+
+  f.service->exec(exec_request("c5", "e1"));
+  CHECK(code_of([&] { f.service->exec(exec_request("c5", "e1")); }) == ttrpc::Code::AlreadyExists);
+  CHECK(code_of([&] { f.service->exec(exec_request("c5", "../x")); }) == ttrpc::Code::InvalidArgument);
+  CHECK(code_of([&] { f.service->exec(exec_request("nope", "e9")); }) == ttrpc::Code::NotFound);
+  auto no_spec = exec_request("c5", "e9");
+  no_spec.clear_spec();
+  CHECK(code_of([&] { f.service->exec(no_spec); }) == ttrpc::Code::InvalidArgument);
+
+  task::StateRequest sr;
+  sr.set_id("c5");
+  sr.set_exec_id("e1");
+  CHECK(f.service->state(sr).status() == containerd::v1::types::CREATED);
+  task::KillRequest kill;
+  kill.set_id("c5");
+  kill.set_exec_id("e1");
+  kill.set_signal(15);
+  CHECK(code_of([&] { f.service->kill(kill); }) == ttrpc::Code::FailedPrecondition);
+
+  // ctr waits before it starts
+  task::WaitRequest wr;
+  wr.set_id("c5");
+  wr.set_exec_id("e1");
+  auto waited = std::async(std::launch::async, [&] { return f.service->wait(wr); });
+  task::StartRequest start;
+  start.set_id("c5");
+  start.set_exec_id("e1");
+  const auto pid = f.service->start(start).pid();
+  CHECK(pid > 0);
+  CHECK(pid != created.pid());
+  std::ifstream copied(f.dir / "root" / (std::to_string(pid) + ".json"));
+  std::string spec((std::istreambuf_iterator<char>(copied)), std::istreambuf_iterator<char>());
+  CHECK(spec == exec_request("c5", "e1").spec().value());
+  CHECK_FALSE(std::filesystem::exists(f.dir / "bundle" / "exec-e1.json"));  // runz read it; removed
+  auto st = f.service->state(sr);
+  CHECK(st.status() == containerd::v1::types::RUNNING);
+  CHECK(st.id() == "e1");
+  CHECK(st.pid() == pid);
+  task::PidsRequest pr;
+  pr.set_id("c5");
+  CHECK(f.service->pids(pr).processes_size() == 2);
+  CHECK(code_of([&] { f.service->start(start); }) == ttrpc::Code::FailedPrecondition);
+
+  task::DeleteRequest del;
+  del.set_id("c5");
+  del.set_exec_id("e1");
+  CHECK(code_of([&] { f.service->remove(del); }) == ttrpc::Code::FailedPrecondition);  // still running
+  CHECK(waited.wait_for(100ms) == std::future_status::timeout);
+
+  f.service->kill(kill);
+  CHECK(waited.get().exit_status() == 143);
+  st = f.service->state(sr);
+  CHECK(st.status() == containerd::v1::types::STOPPED);
+  CHECK(st.exit_status() == 143);
+  CHECK(code_of([&] { f.service->kill(kill); }) == ttrpc::Code::NotFound);  // already finished
+  auto deleted = f.service->remove(del);
+  CHECK(deleted.exit_status() == 143);
+  CHECK(deleted.pid() == pid);
+  CHECK(code_of([&] { f.service->state(sr); }) == ttrpc::Code::NotFound);
+
+  // a second exec that ends by itself
+  f.service->exec(exec_request("c5", "e2"));
+  start.set_exec_id("e2");
+  f.service->start(start);
+  std::ofstream(f.dir / "root" / "exec.stop").close();
+  wr.set_exec_id("e2");
+  CHECK(f.service->wait(wr).exit_status() == 5);
+
+  std::filesystem::remove(f.dir / "root" / "c5.hold");
+  task::WaitRequest init_wait;
+  init_wait.set_id("c5");
+  CHECK(f.service->wait(init_wait).exit_status() == 3);
+  task::DeleteRequest del_init;
+  del_init.set_id("c5");
+  f.service->remove(del_init);  // e2 (exited, never deleted) goes with the task
+  CHECK(f.service->task_count() == 0);
+  CHECK(f.events.get() == std::vector<std::string>{"/tasks/create", "/tasks/start", "/tasks/exec-added",
+                                                   "/tasks/exec-started", "/tasks/exit", "/tasks/exec-added",
+                                                   "/tasks/exec-started", "/tasks/exit", "/tasks/exit",
+                                                   "/tasks/delete"});
+  std::lock_guard lock(f.events.mu);
+  CHECK(f.events.exit_ids == std::vector<std::string>{"e1", "e2", "c5"});
 }
 
 TEST_CASE("exec ids, Pids, Connect, Shutdown with tasks left") {

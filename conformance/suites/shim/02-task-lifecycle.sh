@@ -1,7 +1,7 @@
 #!/bin/sh
 # A running task (`ctr run -d ... sleep 1000`) through containerd: ps, metrics (the domain's CPU time and
 # memory as cgroups v2 Metrics), pause/resume (the Xen domain is paused: `xl list` state has `p`), exec
-# (not supported yet by runz: must fail cleanly and leave the task running), kill, then `ctr task rm` and
+# (attached: output + exit status; detached: listed by ps, killed by exec id), kill, then `ctr task rm` and
 # `ctr c rm` leave no domain, shim, monitor, backend, runz state or bundle.
 # timeout: 900
 . "$RUNZ_TESTLIB"
@@ -52,17 +52,24 @@ st=$(domain_state runz-t2)
 echo "xl list state of runz-t2 after resume: $st"
 case $st in *p*) shim_fail "domain runz-t2 state '$st' after resume, still paused" ;; esac
 
-log "ctr task exec (runz has no exec yet: must be refused cleanly)"
-if ctr_ task exec --exec-id e1 t2 /bin/echo from-exec >"$RUNZ_TEST_TMP/exec" 2>&1; then
-  cat "$RUNZ_TEST_TMP/exec"
-  grep -q '^from-exec$' "$RUNZ_TEST_TMP/exec" || shim_fail "exec succeeded without its output"
-  log "exec works"
-else
-  cat "$RUNZ_TEST_TMP/exec"
-  grep -q 'not supported\|not implemented' "$RUNZ_TEST_TMP/exec" || shim_fail "exec failed for another reason"
-  log "GAP: exec is not supported (reported by the shim)"
-fi
+log "ctr task exec (attached: output and exit status come back)"
+ctr_ task exec --exec-id e1 t2 /bin/sh -c 'echo from-exec; echo to-stderr >&2; exit 5' >"$RUNZ_TEST_TMP/exec" 2>&1
+rc=$?
+cat "$RUNZ_TEST_TMP/exec"
+[ "$rc" -eq 5 ] || shim_fail "ctr task exec exited $rc, want 5"
+grep -qx 'from-exec' "$RUNZ_TEST_TMP/exec" || shim_fail "exec's stdout is missing"
+grep -qx 'to-stderr' "$RUNZ_TEST_TMP/exec" || shim_fail "exec's stderr is missing"
 [ "$(task_status t2)" = RUNNING ] || shim_fail "task t2 is '$(task_status t2)' after exec, want RUNNING"
+
+log "ctr task exec -d, seen by ctr task ps, ended by ctr task kill --exec-id"
+ctr_ task exec -d --exec-id e2 t2 /bin/sleep 1000 || shim_fail "ctr task exec -d"
+procs() { ctr_ task ps t2 | awk 'NR > 1' | wc -l; }
+ctr_ task ps t2
+[ "$(procs)" -eq 2 ] || shim_fail "ctr task ps lists $(procs) processes with a detached exec running, want 2"
+ctr_ task kill --exec-id e2 --signal SIGKILL t2 || shim_fail "ctr task kill --exec-id e2"
+wait_for 60 sh -c "[ \"\$(ctr --address $SOCK --namespace $NS task ps t2 | awk 'NR > 1' | wc -l)\" -eq 1 ]" ||
+  shim_fail "the killed exec is still listed by ctr task ps"
+[ "$(task_status t2)" = RUNNING ] || shim_fail "task t2 is '$(task_status t2)' after killing an exec, want RUNNING"
 
 log "ctr task kill"
 ctr_ task kill t2 || shim_fail "ctr task kill"
