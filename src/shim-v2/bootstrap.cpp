@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "runtime/atomic_file.hpp"
 #include "shim-v2/events.hpp"
 #include "shim-v2/grpc_errors.hpp"
 #include "shim-v2/rootfs_mount.hpp"
@@ -37,20 +38,6 @@ std::filesystem::path self_exe() {
   auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) throw Error("readlink /proc/self/exe: " + ec.message(), ec.value());
   return p;
-}
-
-// Writes via temp file + rename, so containerd never reads a torn file.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << content;
-    if (!out.flush()) throw Error("write " + runz::quoted(tmp.string()));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error("rename " + runz::quoted(tmp.string()) + ": " + ec.message(), ec.value());
 }
 
 std::string env_or(const char* name, std::string_view fallback) {
@@ -199,7 +186,7 @@ int run_start(const ShimFlags& flags) {
       if (e.code() != EADDRINUSE || attempt > 0) throw;
       if (can_connect(address)) {
         // A shim for this group is already serving: containerd talks to it for this task too.
-        write_file_atomic(bundle / kAddressFile, address);
+        runtime::write_file_atomic(bundle / kAddressFile, address, 0644);
         std::cout << address << std::flush;
         return 0;
       }
@@ -209,8 +196,8 @@ int run_start(const ShimFlags& flags) {
   pid_t pid;
   try {
     pid = spawn_daemon(flags, listener.get());
-    write_file_atomic(bundle / kShimPidFile, std::to_string(pid));
-    write_file_atomic(bundle / kAddressFile, address);
+    runtime::write_file_atomic(bundle / kShimPidFile, std::to_string(pid), 0644);
+    runtime::write_file_atomic(bundle / kAddressFile, address, 0644);
   } catch (...) {
     remove_socket(address);
     throw;
@@ -230,18 +217,15 @@ int run_delete(const ShimFlags& flags) {
   }
   unmount_rootfs(bundle / "rootfs");
   std::uint32_t pid = 0;
-  {
-    std::ifstream in(bundle / "init.pid");
-    long value = 0;
-    if (in >> value && value > 0 && value <= 0x7fffffff) pid = static_cast<std::uint32_t>(value);
+  try {
+    pid = static_cast<std::uint32_t>(runtime::read_pid_file(bundle / "init.pid"));
+  } catch (const std::exception&) {
+    // create never got as far as the pid file: the response says pid 0
   }
   task::DeleteResponse response;
   response.set_pid(pid);
   response.set_exit_status(kDeleteExitStatus);
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
-  response.mutable_exited_at()->set_seconds(seconds.count());
-  response.mutable_exited_at()->set_nanos(static_cast<std::int32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - seconds).count()));
+  set_timestamp(response.mutable_exited_at(), std::chrono::system_clock::now());
   std::string bytes = response.SerializeAsString();
   std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   std::cout.flush();

@@ -237,9 +237,13 @@ TEST_CASE("shim daemon: Connect, State of an unknown id, Create without Xen, uni
   tty.clear_rootfs();
   tty.set_terminal(true);
   CHECK(code_of([&] { client->call(kService, "Create", tty, created); }) == Code::Unimplemented);
-  task::ExecProcessRequest exec;
+  task::ExecProcessRequest exec;  // no exec id: refused before anything is looked up
   google::protobuf::Empty empty;
-  CHECK(code_of([&] { client->call(kService, "Exec", exec, empty); }) == Code::Unimplemented);
+  CHECK(code_of([&] { client->call(kService, "Exec", exec, empty); }) == Code::InvalidArgument);
+  exec.set_id("nope");
+  exec.set_exec_id("e1");
+  exec.mutable_spec()->set_value("{}");
+  CHECK(code_of([&] { client->call(kService, "Exec", exec, empty); }) == Code::NotFound);
   CHECK(code_of([&] { client->call("containerd.task.v2.Task", "NoSuchMethod", "", 0ms); }) == Code::Unimplemented);
   task::KillRequest kill;
   kill.set_id("nope");
