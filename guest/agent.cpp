@@ -105,11 +105,14 @@ AgentStop Agent::run() {
       if (p.drain_deadline && *p.drain_deadline <= now) expired.push_back(handle);
     for (uint32_t handle : expired)
       if (ManagedProcess* p = find(handle)) finish_if_done(*p, true);
+    const std::string after_seconds = " " + std::to_string(kExecStallReportAfter.count()) + " s after ";
     for (auto& [handle, p] : processes_) {
       if (!p.stall_report_at || *p.stall_report_at > now) continue;
       p.stall_report_at.reset();
-      console_.log("process " + std::to_string(handle) + " (pid " + std::to_string(p.pid) + ") has not reached exec " +
-                   std::to_string(kExecStallReportAfter.count()) + " s after " + (p.is_main ? "START" : "EXEC") +
+      const std::string after = p.state == ProcessState::kStarting ? "reached exec" + after_seconds + "START"
+                                : p.is_main                            ? "finished its setup" + after_seconds + "CREATE"
+                                                                       : "reached exec" + after_seconds + "EXEC";
+      console_.log("process " + std::to_string(handle) + " (pid " + std::to_string(p.pid) + ") has not " + after +
                    ": " + describe_stalled_process(p.pid));
     }
   }
@@ -163,6 +166,7 @@ void Agent::on_create(const ap::Frame& frame) {
   plan.tags = &options_.tags;
   const auto size = create->process.console_size.value_or(spec::ConsoleSize{});
   ManagedProcess p = spawn_process(frame.stream, create->container, plan, create->process.terminal, size.height, size.width);
+  p.stall_report_at = Clock::now() + kExecStallReportAfter;
 
   Container c;
   c.main_handle = frame.stream;
@@ -254,6 +258,7 @@ void Agent::on_report_readable(ManagedProcess& p) {
     if (frame->type == ap::MessageType::kCreated && p.state == ProcessState::kSetup) {
       p.state = ProcessState::kHeld;
       p.created_sent = true;
+      p.stall_report_at.reset();
       if (auto it = containers_.find(p.container); it != containers_.end() && it->second.main_handle == p.handle)
         it->second.mount_ns = mount_namespace_of(p.pid);
       console_.send_encoded(ap::encode(ap::MessageType::kCreated, p.handle, ap::ProcessPid{p.pid}));

@@ -18,4 +18,9 @@ std::string kernel_release();
 // MAGIC_SYSRQ (/proc/sys/kernel/sysrq exists) and hvc0 is the kernel console (listed in /proc/consoles).
 bool hvc0_takes_sysrq();
 
+// Enables every SysRq function (Debian's default mask leaves out the task dumps), so that the host, the
+// only writer of the zone's console input, can ask for "show tasks" when a request times out. Processes in
+// the zone gain nothing: root in the zone has /proc/sysrq-trigger anyway, and console output is not input.
+void allow_console_sysrq_dumps() noexcept;
+
 }  // namespace runz::guest

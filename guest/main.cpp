@@ -110,6 +110,7 @@ int serve(const Options& options) {
       mount_pseudo_filesystems();
       step = "load kernel modules";
       load_modules(options.modules_list);
+      allow_console_sysrq_dumps();
     } else {
       step = "become child subreaper";
       if (::prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL) != 0) throw_errno("PR_SET_CHILD_SUBREAPER");

@@ -22,7 +22,8 @@
 namespace runz::guest {
 
 inline constexpr std::chrono::milliseconds kStdioDrainAfterExitMs{1000};
-// A process that has not reached execve this long after START/EXEC gets a LOG saying where it waits.
+// A process still in setup this long after CREATE/EXEC, or not exec'd this long after START, gets a LOG
+// saying where it waits.
 inline constexpr std::chrono::seconds kExecStallReportAfter{10};
 
 enum class ProcessState {
@@ -49,7 +50,7 @@ struct ManagedProcess {
 
   std::optional<int> wait_status;
   std::optional<std::chrono::steady_clock::time_point> drain_deadline;
-  std::optional<std::chrono::steady_clock::time_point> stall_report_at;  // while exec is pending
+  std::optional<std::chrono::steady_clock::time_point> stall_report_at;  // while setup or exec is pending
 };
 
 // Forks the child described by `plan` (stdio and report/start descriptors are made here and filled into a

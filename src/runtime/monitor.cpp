@@ -270,6 +270,13 @@ void run_monitor(const MonitorContext& context, ZoneStdio stdio, UniqueFd ready)
     ::signal(SIGHUP, SIG_IGN);
     ::signal(SIGINT, SIG_IGN);
     stdio_to_dev_null();
+    // The toolstack's own lines (each build step with its domid, ring and backend warnings) go to stderr:
+    // keep them beside the container's state, so a monitor that failed says why.
+    if (!context.config.state_dir.empty()) {
+      const auto log_path = context.config.state_dir / "monitor.log";
+      if (UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)); log)
+        ::dup2(log.get(), STDERR_FILENO);
+    }
     Monitor monitor(context);
     code = monitor.run(std::move(stdio), std::move(ready));
   } catch (const std::exception& e) {

@@ -26,11 +26,14 @@ namespace ap = runz::agent_proto;
 constexpr const char* kZoneCmdline = "console=hvc0 quiet loglevel=1";
 // Console text kept in memory for error messages (the whole text goes to console.log).
 constexpr size_t kConsoleTailBytes = 4096;
+constexpr size_t kAgentLogTailLines = 4;
 // Outgoing bytes above which stdin is not read (back-pressure towards the stdin writer).
 constexpr size_t kMaxPendingOutBytes = 64 * 1024;
 constexpr std::chrono::milliseconds kPumpIdlePoll{1000};
 constexpr std::chrono::milliseconds kPumpBusyPoll{50};
 constexpr std::chrono::seconds kBackendNodesTimeout{30};
+// How long a timed-out request waits for the zone kernel's task dump to arrive (it is slow under TCG).
+constexpr std::chrono::seconds kTaskDumpWait{5};
 
 std::chrono::seconds env_seconds(const char* name, std::chrono::seconds fallback) {
   const char* v = std::getenv(name);
@@ -368,8 +371,16 @@ void XenZone::wait_for(Pred ready, std::chrono::seconds timeout, const std::stri
     return ready() || agent_error_.has_value() || domain_exit_.has_value() || pump_failure_.has_value();
   });
   if (ready()) return;
+  if (!ok && !agent_error_ && !domain_exit_ && !pump_failure_) {
+    lock.unlock();
+    request_task_dump();
+    lock.lock();
+  }
   std::string tail = console_tail();
-  std::string console_note = "; " + channel_diagnostics() + (tail.empty() ? "" : "; zone console: " + tail);
+  std::string agent_log;
+  for (const auto& line : agent_log_tail_) agent_log += (agent_log.empty() ? "" : " | ") + line;
+  std::string console_note = "; " + channel_diagnostics() + (agent_log.empty() ? "" : "; agent log: " + agent_log) +
+                             (tail.empty() ? "" : "; zone console: " + tail);
   if (agent_error_) {
     auto e = *agent_error_;
     agent_error_.reset();
@@ -381,6 +392,18 @@ void XenZone::wait_for(Pred ready, std::chrono::seconds timeout, const std::stri
 }
 
 std::string XenZone::console_tail() const { return std::string(console_tail_.begin(), console_tail_.end()); }
+
+void XenZone::request_task_dump() {
+  if (!double_0f_) return;  // the zone kernel does not take SysRq on its console
+  log_warning("zone " + runz::quoted(cfg_.id) + ": request timed out; asking the zone kernel for a task dump (console.log)");
+  {
+    std::lock_guard lock(mutex_);
+    outgoing_raw_ += "\x0f" "9" "\x0f" "t" "\x0f" "1";
+  }
+  uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof(one));
+  std::this_thread::sleep_for(kTaskDumpWait);
+}
 
 std::string XenZone::channel_diagnostics() const {
   std::string d = "console channel: sent " + std::to_string(bytes_sent_.load()) + " bytes (" +
@@ -424,6 +447,8 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
     std::lock_guard lock(mutex_);
     out_pending += double_0f_ ? ap::double_sysrq_prefix(outgoing_) : outgoing_;
     outgoing_.clear();
+    out_pending += outgoing_raw_;
+    outgoing_raw_.clear();
     if (relay_stdin_ && stdio_.in.valid()) stdins.emplace_back(kMainHandle, stdio_.in.get());
     for (const auto& [handle, p] : execs_)
       if (p.relay_stdin && p.stdio.in.valid()) stdins.emplace_back(handle, p.stdio.in.get());
@@ -540,9 +565,13 @@ void XenZone::on_frame(const ap::Frame& frame) {
       agent_error_ = report;
       break;
     }
-    case T::kLog:
+    case T::kLog: {
       on_console_text("agent: " + frame.payload + "\n");
+      std::lock_guard lock(mutex_);
+      agent_log_tail_.push_back(frame.payload);
+      if (agent_log_tail_.size() > kAgentLogTailLines) agent_log_tail_.pop_front();
       break;
+    }
     case T::kCreated: {
       auto pid = ap::parse_process_pid(frame.payload);
       std::lock_guard lock(mutex_);

@@ -88,6 +88,10 @@ class XenZone final : public runtime::Zone {
   std::string console_tail() const;  // under the lock
   // Byte counts and ring indexes of the console channel, for timeout messages (any thread).
   std::string channel_diagnostics() const;
+  // After a request timed out: asks the zone kernel for a dump of its tasks over the console (SysRq t, at
+  // console log level 9, then back to 1), so console.log shows where the agent and its children wait.
+  // Waits a little for the dump. Call without the lock.
+  void request_task_dump();
   void emit_record();
 
   runtime::ZoneConfig cfg_;
@@ -111,6 +115,7 @@ class XenZone final : public runtime::Zone {
   std::condition_variable cv_;
   runtime::ZoneRecord record_;
   std::string outgoing_;  // frames queued for the pump
+  std::string outgoing_raw_;  // bytes the pump sends as they are (SysRq requests: not ^O-doubled)
   bool stop_ = false;
   bool hello_ = false;
   bool relay_stdin_ = false;
@@ -120,6 +125,7 @@ class XenZone final : public runtime::Zone {
   std::optional<DomainExit> domain_exit_;
   std::optional<std::string> pump_failure_;
   std::deque<char> console_tail_;
+  std::deque<std::string> agent_log_tail_;  // the agent's last LOG lines, for error messages
   std::map<uint32_t, ExecProcess> execs_;
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
   std::atomic<bool> double_0f_{false};

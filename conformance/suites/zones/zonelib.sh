@@ -43,9 +43,10 @@ assert_clean() {
   [ -z "$_left" ] || fail "left behind: $_left"
 }
 
-# show_zone_log ROOT ID: the tail of a container's console log (for failures)
+# show_zone_log ROOT ID: the tail of a container's console log and its monitor's log (for failures)
 show_zone_log() {
   [ -f "$1/$2/console.log" ] && { echo "--- $2 console.log (tail)"; tail -n 30 "$1/$2/console.log"; }
+  [ -f "$1/$2/monitor.log" ] && { echo "--- $2 monitor.log (tail)"; tail -n 20 "$1/$2/monitor.log"; }
   return 0
 }
 
