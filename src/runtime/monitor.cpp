@@ -17,6 +17,7 @@
 
 #include "common/error.hpp"
 #include "runtime/container_load.hpp"
+#include "runtime/crash_report.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/monitor_client.hpp"
 #include "runtime/process_identity.hpp"
@@ -32,6 +33,7 @@ constexpr auto kRequestReadTimeout = std::chrono::seconds(5);
 
 void report(UniqueFd& ready, const json& message) {
   if (!ready) return;
+  disarm_crash_report();
   try {
     const std::string line = message.dump() + "\n";
     (void)::write(ready.get(), line.data(), line.size());
@@ -277,11 +279,13 @@ void run_monitor(const MonitorContext& context, ZoneStdio stdio, UniqueFd ready)
       if (UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)); log)
         ::dup2(log.get(), STDERR_FILENO);
     }
+    arm_crash_report(ready.get());
     Monitor monitor(context);
     code = monitor.run(std::move(stdio), std::move(ready));
   } catch (const std::exception& e) {
     context.log.error(std::string("monitor: ") + e.what());
   }
+  disarm_crash_report();
   ::_exit(code);
 }
 
