@@ -216,6 +216,11 @@ int run_delete(const ShimFlags& flags) {
     std::cerr << "delete " << flags.id << ": " << e.what() << "\n";  // already gone is fine
   }
   unmount_rootfs(bundle / "rootfs");
+  // A shim killed with SIGKILL left its socket; the group's shim may still serve other tasks, so the file
+  // goes only when nothing accepts connections on it.
+  if (const auto address = runtime::read_file_if_exists(bundle / kAddressFile); address && !address->empty()) {
+    if (!can_connect(*address)) remove_socket(*address);
+  }
   std::uint32_t pid = 0;
   try {
     pid = static_cast<std::uint32_t>(runtime::read_pid_file(bundle / "init.pid"));

@@ -329,3 +329,27 @@ TEST_CASE("shim delete: cleans up after a dead shim and prints a DeleteResponse"
   CHECK(response.pid() == 4242);
   CHECK(response.exited_at().seconds() > 0);
 }
+
+TEST_CASE("shim delete: removes the socket of a shim killed with SIGKILL, keeps one still served") {
+  TempDir tmp;
+  const auto bundle = tmp.path / "bundle";
+  write_bundle(bundle);
+  const std::string address = "unix://" + (tmp.path / "s" / "group").string();
+  std::ofstream(bundle / "address") << address;
+  auto run_delete = [&] {
+    Process del = spawn({"-namespace", "default", "-address", (tmp.path / "containerd.sock").string(), "-id", "c4",
+                         "-bundle", bundle.string(), "delete"},
+                        bundle, {runtime_env(), "RUNZ_SHIM_RUNTIME_ROOT=" + (tmp.path / "root").string()}, true);
+    REQUIRE(WIFEXITED(del.status));
+    CHECK(WEXITSTATUS(del.status) == 0);
+  };
+  {
+    runz::UniqueFd live = listen_unix(address);  // another task of the group is still served here
+    run_delete();
+    CHECK(std::filesystem::exists(socket_path(address)));
+  }
+  // the listener is gone, its file stays behind: what a SIGKILLed shim leaves
+  REQUIRE(std::filesystem::exists(socket_path(address)));
+  run_delete();
+  CHECK_FALSE(std::filesystem::exists(socket_path(address)));
+}
