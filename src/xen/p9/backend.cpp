@@ -91,7 +91,8 @@ class Backend {
       if ((fds[0].revents & POLLIN) != 0) {
         while (auto ev = xs_->next_watch_event()) {
           for (auto& d : devices_) {
-            if (ev->second == d->watch_token()) d->on_frontend_changed();
+            if (ev->second != d->watch_token()) continue;
+            for (uint32_t port : d->on_frontend_changed()) busy_.push_back(port);  // fresh rings: look once
           }
         }
       }

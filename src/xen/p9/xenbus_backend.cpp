@@ -76,7 +76,8 @@ void Device::start() {
   watching_ = true;
 }
 
-void Device::on_frontend_changed() {
+std::vector<uint32_t> Device::on_frontend_changed() {
+  const bool was_connected = state_ == XenbusStateConnected;
   std::optional<std::string> value;
   try {
     value = xs_.read(frontend_path(config_) + "/state");
@@ -86,6 +87,8 @@ void Device::on_frontend_changed() {
   std::optional<std::string_view> view;
   if (value) view = *value;
   apply(event_for_frontend_state(view));
+  if (!was_connected && state_ == XenbusStateConnected) return local_ports();
+  return {};
 }
 
 void Device::apply(DeviceEvent event) {

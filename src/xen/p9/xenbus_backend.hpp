@@ -54,8 +54,11 @@ class Device {
 
   // Publishes the backend features, goes InitWait and watches the frontend state (token = watch_token()).
   void start();
-  // The frontend state node changed (or its watch fired): reads it and acts.
-  void on_frontend_changed();
+  // The frontend state node changed (or its watch fired): reads it and acts. Returns the local ports of the
+  // rings that just connected: serve each once (on_port), because the frontend may have queued requests (a
+  // 9p mount's Tversion) before we bound its event channels, and Xen drops a notification sent to a port
+  // that nobody has bound yet, so no event will come for them.
+  std::vector<uint32_t> on_frontend_changed();
   // An event on `local_port`: serves that ring if it is ours. Returns true if the port was ours.
   // *more is set when the ring may have work left (call again without waiting).
   bool on_port(uint32_t local_port, bool* more);

@@ -33,20 +33,22 @@ struct Rig {
     dev = std::make_unique<Device>(cfg, Export::open_directory(dir.path, false), xs, gnt, evtchn);
   }
   // What the Linux frontend does after it sees InitWait.
-  void publish_frontend() {
-    ring0.init();
-    ring1.init();
+  std::vector<uint32_t> publish_frontend(bool init_rings = true) {
+    if (init_rings) {
+      ring0.init();
+      ring1.init();
+    }
     xs.nodes[fe + "/version"] = "1";
     xs.nodes[fe + "/num-rings"] = "2";
     xs.nodes[fe + "/ring-ref0"] = "10";
     xs.nodes[fe + "/event-channel-0"] = "5";
     xs.nodes[fe + "/ring-ref1"] = "20";
     xs.nodes[fe + "/event-channel-1"] = "6";
-    set_frontend_state(XenbusStateInitialised);
+    return set_frontend_state(XenbusStateInitialised);
   }
-  void set_frontend_state(XenbusState s) {
+  std::vector<uint32_t> set_frontend_state(XenbusState s) {
     xs.nodes[fe + "/state"] = std::to_string(static_cast<int>(s));
-    dev->on_frontend_changed();
+    return dev->on_frontend_changed();
   }
   std::string backend_state() { return xs.nodes[be + "/state"]; }
   Reply roundtrip(FakeFrontendRing& r, uint32_t local_port, const std::vector<uint8_t>& req) {
@@ -150,6 +152,24 @@ TEST_CASE("handshake: InitWait, then Connected once the frontend published its r
     CHECK(rig.backend_state() == "6");
     CHECK(rig.gnt.live == 0);
   }
+}
+
+TEST_CASE("a request queued before the backend connected is served: connecting names the fresh rings") {
+  Rig rig;
+  rig.dev->start();
+  // The Linux frontend may mount (Tversion) right after it published its rings; its notification went to
+  // a port we had not bound yet, so Xen dropped it.
+  rig.ring0.init();
+  rig.ring1.init();
+  rig.ring0.send(tversion(4096));
+  const auto fresh = rig.publish_frontend(false);
+  CHECK(fresh == std::vector<uint32_t>{105, 106});
+  bool more = false;
+  REQUIRE(rig.dev->on_port(fresh[0], &more));
+  Reply v{rig.ring0.receive()};
+  CHECK(v.error() == 0);
+  // Once connected, further state changes name nothing.
+  CHECK(rig.set_frontend_state(XenbusStateConnected).empty());
 }
 
 TEST_CASE("bad frontend parameters refuse the connection: Closed, nothing left mapped") {
