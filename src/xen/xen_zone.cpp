@@ -256,13 +256,18 @@ void XenZone::create_step() {
     std::lock_guard lock(mutex_);
     outgoing_ += frame;
   }
-  uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof(one));
+  wake_pump();
   wait_for([&] { return created_pid_.has_value(); }, env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout),
            "CREATED for the container process");
 }
 
 // --- API ---------------------------------------------------------------------------------------------------
+
+void XenZone::wake_pump() noexcept {
+  uint64_t one = 1;
+  // Only EAGAIN (the counter is full) can fail a write to our eventfd: the pump is awake then anyway.
+  (void)!::write(wake_.get(), &one, sizeof(one));
+}
 
 void XenZone::queue_frame(ap::MessageType type, uint32_t stream, std::string_view payload) {
   std::string frame = ap::encode_frame(type, stream, payload);
@@ -270,8 +275,7 @@ void XenZone::queue_frame(ap::MessageType type, uint32_t stream, std::string_vie
     std::lock_guard lock(mutex_);
     outgoing_ += frame;
   }
-  uint64_t one = 1;
-  if (::write(wake_.get(), &one, sizeof(one)) < 0 && errno != EAGAIN) throw_errno("eventfd write");
+  wake_pump();
 }
 
 void XenZone::start() {
@@ -282,8 +286,7 @@ void XenZone::start() {
     std::lock_guard lock(mutex_);
     relay_stdin_ = true;
   }
-  uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof(one));
+  wake_pump();
 }
 
 void XenZone::signal(int sig, bool all) {
@@ -334,8 +337,7 @@ runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneSt
     it->second.relay_stdin = true;
     const int32_t pid = *it->second.pid;
     lock.unlock();
-    uint64_t one = 1;
-    (void)!::write(wake_.get(), &one, sizeof(one));
+    wake_pump();
     return runtime::ExecStarted{handle, pid};
   }
   if (it == execs_.end()) throw Error("exec'd process ended before it was reported started", EIO);
@@ -400,8 +402,7 @@ void XenZone::request_task_dump() {
     std::lock_guard lock(mutex_);
     outgoing_raw_ += "\x0f" "9" "\x0f" "t" "\x0f" "1";
   }
-  uint64_t one = 1;
-  (void)!::write(wake_.get(), &one, sizeof(one));
+  wake_pump();
   std::this_thread::sleep_for(kTaskDumpWait);
 }
 
@@ -644,10 +645,7 @@ void XenZone::teardown() noexcept {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
-  if (wake_.valid()) {
-    uint64_t one = 1;
-    (void)!::write(wake_.get(), &one, sizeof(one));
-  }
+  if (wake_.valid()) wake_pump();
   if (pump_thread_.joinable()) pump_thread_.join();
   // exec'd processes still running die with the zone
   std::map<uint32_t, ExecProcess> execs;

@@ -82,6 +82,7 @@ class XenZone final : public runtime::Zone {
   void relay_stdin(int fd, uint32_t handle, std::string& out_pending);
   void on_console_text(std::string_view text);
   void queue_frame(agent_proto::MessageType type, uint32_t stream, std::string_view payload);
+  void wake_pump() noexcept;  // the pump re-reads outgoing_, the stdin flags and stop_
   // Waits until `ready()` (under the lock) or a failure; throws runz::Error naming `what`.
   template <class Pred>
   void wait_for(Pred ready, std::chrono::seconds timeout, const std::string& what);
