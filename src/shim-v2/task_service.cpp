@@ -441,13 +441,13 @@ task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
   }
   stop_waiter(*p);
   // Exec'd processes ended with the zone; their holders exit on their own once the monitor is gone.
-  std::map<std::string, std::shared_ptr<Process>> execs;
+  std::vector<std::pair<std::shared_ptr<Process>, bool>> execs;  // each exec, and whether it was started
   {
     std::lock_guard lock(mu_);
-    execs = t->execs;
+    for (const auto& [exec_id, e] : t->execs) execs.emplace_back(e, e->started);
   }
-  for (auto& [exec_id, e] : execs) {
-    if (e->started) wait_exit(e, kDeleteExitTimeout);
+  for (auto& [e, started] : execs) {
+    if (started) wait_exit(e, kDeleteExitTimeout);
     stop_waiter(*e);
   }
   if (t->rootfs_mounted) unmount_rootfs(std::filesystem::path(t->bundle) / "rootfs");

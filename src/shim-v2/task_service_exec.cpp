@@ -97,11 +97,11 @@ void TaskService::start_exec(const std::shared_ptr<Task>& task, const std::share
   std::error_code ignored;
   std::filesystem::remove(process_file, ignored);
   std::filesystem::remove(pid_file, ignored);
+  watch_exit(task, p);
   {
     std::lock_guard lock(mu_);
-    p->started = true;
+    p->started = true;  // after watch_exit: Kill may use the pidfd from now on
   }
-  watch_exit(task, p);
   events::TaskExecStarted event;
   event.set_container_id(t.id);
   event.set_exec_id(p->exec_id);
