@@ -223,7 +223,7 @@ int run_delete(const ShimFlags& flags) {
   }
   std::uint32_t pid = 0;
   try {
-    pid = static_cast<std::uint32_t>(runtime::read_pid_file(bundle / "init.pid"));
+    pid = static_cast<std::uint32_t>(runtime::read_pid_file(bundle / kInitPidFile));
   } catch (const std::exception&) {
     // create never got as far as the pid file: the response says pid 0
   }

@@ -38,7 +38,6 @@ namespace {
 
 constexpr std::uint32_t kUnknownExitStatus = 255;
 constexpr auto kDeleteExitTimeout = std::chrono::seconds(10);
-constexpr std::string_view kInitPidFile = "init.pid";
 constexpr std::string_view kRuncOptionsType = "containerd.runc.v1.Options";
 // waitid(2) id type for a pidfd (linux/wait.h P_PIDFD; glibc 2.36's idtype_t does not name it).
 constexpr int kIdTypePidfd = 3;
@@ -139,11 +138,10 @@ void TaskService::register_methods(ttrpc::Server& server) {
   unimplemented(server, "Checkpoint", "checkpoint is not supported by runz");
 }
 
-std::shared_ptr<TaskService::Task> TaskService::find_task(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = tasks_.find(id);
-  if (it == tasks_.end()) throw RpcError(Code::NotFound, "task " + runz::quoted(id) + " not found");
-  return it->second;
+std::shared_ptr<TaskService::Task> TaskService::find_task(const std::string& id) const { return find(id, "").task; }
+
+const std::string& TaskService::process_id(const Task& t, const Process& p) {
+  return p.exec_id.empty() ? t.id : p.exec_id;
 }
 
 TaskService::Found TaskService::find(const std::string& id, const std::string& exec_id) const {
@@ -298,7 +296,7 @@ void TaskService::record_exit(const Task& t, const std::shared_ptr<Process>& p, 
 void TaskService::publish_exit(const Task& t, const Process& p, const Exit& exit) {
   events::TaskExit event;
   event.set_container_id(t.id);
-  event.set_id(p.exec_id.empty() ? t.id : p.exec_id);
+  event.set_id(process_id(t, p));
   event.set_pid(static_cast<std::uint32_t>(p.pid));
   event.set_exit_status(exit.status);
   set_timestamp(event.mutable_exited_at(), exit.at);
@@ -353,10 +351,6 @@ task::StartResponse TaskService::start(const task::StartRequest& r) {
     finish_start(*t, p);
     throw;
   }
-  {
-    std::lock_guard lock(mu_);
-    p->started = true;
-  }
   events::TaskStart event;
   event.set_container_id(t->id);
   event.set_pid(static_cast<std::uint32_t>(p->pid));
@@ -370,7 +364,7 @@ task::StartResponse TaskService::start(const task::StartRequest& r) {
 task::StateResponse TaskService::state(const task::StateRequest& r) {
   auto [t, p] = find(r.id(), r.exec_id());
   task::StateResponse response;
-  response.set_id(p->exec_id.empty() ? t->id : p->exec_id);
+  response.set_id(process_id(*t, *p));
   response.set_exec_id(p->exec_id);
   response.set_bundle(t->bundle);
   response.set_pid(static_cast<std::uint32_t>(p->pid));
@@ -411,7 +405,7 @@ void TaskService::kill(const task::KillRequest& r) {
   {
     std::lock_guard lock(mu_);
     // containerd treats NotFound from Kill of a finished process as "already gone".
-    if (p->exit) throw RpcError(Code::NotFound, "process " + runz::quoted(r.exec_id().empty() ? t->id : r.exec_id()) + " already finished");
+    if (p->exit) throw RpcError(Code::NotFound, "process " + runz::quoted(process_id(*t, *p)) + " already finished");
     if (!p->exec_id.empty()) {
       if (!p->started) throw RpcError(Code::FailedPrecondition, "exec " + runz::quoted(p->exec_id) + " is not started");
       // The holder forwards the signal to the exec'd process; a pidfd cannot hit a recycled pid.
@@ -434,12 +428,11 @@ task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
   // `runz delete` ends the monitor of a created-but-never-started task; a started one has exited already.
   auto exit = wait_exit(p, kDeleteExitTimeout);
   if (!exit) {
-    signal_eventfd(p->cancel.get());  // the waiter may still poll a monitor we no longer care about
     record_exit(*t, p, Exit{128u + SIGKILL, std::chrono::system_clock::now()});
     std::lock_guard lock(mu_);
     exit = p->exit;
   }
-  stop_waiter(*p);
+  stop_waiter(*p);  // the waiter may still poll a monitor we no longer care about
   // Exec'd processes ended with the zone; their holders exit on their own once the monitor is gone.
   std::vector<std::pair<std::shared_ptr<Process>, bool>> execs;  // each exec, and whether it was started
   {

@@ -44,6 +44,8 @@ namespace task = containerd::task::v2;
 inline constexpr std::string_view kTaskService = "containerd.task.v2.Task";
 // In the bundle: runz's --log (json) for the calls whose stdio belongs to the container (create, exec).
 inline constexpr std::string_view kRuntimeLogFile = "log.json";
+// In the bundle: the monitor's pid (runz create --pid-file), also read by the shim's `delete` sub-command.
+inline constexpr std::string_view kInitPidFile = "init.pid";
 
 struct TaskServiceConfig {
   std::string ns;                      // containerd namespace
@@ -96,7 +98,7 @@ class TaskService {
     UniqueFd pidfd;
     UniqueFd cancel;              // eventfd: Delete gave up waiting for it
     std::optional<Exit> exit;     // guarded by TaskService::mu_
-    bool started = false;         // Start ran (mu_)
+    bool started = false;         // exec: Start ran runz exec and watches the holder (mu_)
     bool starting = false;        // Start is between runz and publishing its start event (mu_)
     bool exit_published = false;  // TaskExit went out (mu_)
     std::thread waiter;
@@ -115,6 +117,8 @@ class TaskService {
 
   std::shared_ptr<Task> find_task(const std::string& id) const;
   Found find(const std::string& id, const std::string& exec_id) const;
+  // The id containerd uses for the process: the exec id, or the task id for init.
+  static const std::string& process_id(const Task& task, const Process& process);
   void start_exec(const std::shared_ptr<Task>& task, const std::shared_ptr<Process>& process);
   task::DeleteResponse remove_exec(Task& task, const std::shared_ptr<Process>& process);
   void watch_exit(const std::shared_ptr<Task>& task, const std::shared_ptr<Process>& process);

@@ -75,6 +75,11 @@ void TaskService::start_exec(const std::shared_ptr<Task>& task, const std::share
   }
   const auto process_file = exec_file(t.bundle, p->exec_id, ".json");
   const auto pid_file = exec_file(t.bundle, p->exec_id, ".pid");
+  auto remove_files = [&] {  // runz has read both (or failed): they are not kept, either way
+    std::error_code ignored;
+    std::filesystem::remove(process_file, ignored);
+    std::filesystem::remove(pid_file, ignored);
+  };
   try {
     runtime::write_file_atomic(process_file, p->spec, 0600);
     TaskStdio stdio = open_stdio(p->stdin_path, p->stdout_path, p->stderr_path);
@@ -87,16 +92,12 @@ void TaskService::start_exec(const std::shared_ptr<Task>& task, const std::share
                 {"exec", "--process", process_file.string(), "--detach", "--pid-file", pid_file.string(), t.id}, options);
     p->pid = runtime::read_pid_file(pid_file);  // the holder: re-parented to us now that runz exec exited
   } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(process_file, ignored);
-    std::filesystem::remove(pid_file, ignored);
+    remove_files();
     std::lock_guard lock(mu_);
     p->starting = false;
     throw;
   }
-  std::error_code ignored;
-  std::filesystem::remove(process_file, ignored);
-  std::filesystem::remove(pid_file, ignored);
+  remove_files();
   watch_exit(task, p);
   {
     std::lock_guard lock(mu_);
