@@ -26,7 +26,12 @@ QEMU_CPU=${RUNZ_QEMU_CPU:-max,-smap,-pcid,-invpcid}
 # guest page-table switch; under TCG a forked child then wrote into its parent's memory now and then (the
 # zone agent, PID 1, died with a corrupted heap or locale right after fork for CREATE/EXEC; dom0 processes
 # that fork, e.g. the shim, aborted in malloc). With global pages off, Xen flushes by CR3 writes instead.
-XEN_CMDLINE_BASE="global-pages=false"
+# spec-ctrl=eager-fpu: Xen (seeing an AMD CPU) switches FPU state lazily by default: CR0.TS on a vCPU switch,
+# restore on the #NM trap. Under QEMU 7.2 TCG that loses the xmm/ymm registers of the descheduled process:
+# they came back holding other processes' values (thousands of times in 5 minutes, runz-vector-check), and
+# glibc's vectorised memcpy/strlen and Go's runtime turned that into crashes all over dom0 and the zones.
+# Eagerly switched, none in the same load (conformance/README.md, "Vector registers"; smoke/03 checks it).
+XEN_CMDLINE_BASE="global-pages=false spec-ctrl=eager-fpu"
 # Multi-threaded TCG (QEMU's default). Round-robin TCG (tcg,thread=single) once left QEMU idle for good in
 # the middle of the zones suite (all vCPUs halted, nothing woke them), and one vCPU (RUNZ_QEMU_SMP=1) still
 # showed the dom0 segfaults described in conformance/README.md: neither is a fix, so neither is the default.
@@ -113,6 +118,11 @@ new_payload() {
   cp "$RUNZ_CONF_DIR"/dom0/* "$PAYLOAD/payload/"
   cp "$RUNZ_CONF_DIR/demo.sh" "$PAYLOAD/payload/demo.sh"
   cp -a "$RUNZ_CONF_DIR/suites/." "$PAYLOAD/payload/suites/" # all of them: small, and run-shell can use them
+  # dom0-side test programs built with runz (conformance/CMakeLists.txt), e.g. runz-vector-check
+  if [ -d "$BUILD_DIR/conformance/bin" ]; then
+    mkdir -p "$PAYLOAD/payload/bin"
+    cp "$BUILD_DIR"/conformance/bin/* "$PAYLOAD/payload/bin/"
+  fi
 }
 
 # the image's merged-/usr layout: /bin, /sbin, /lib, /lib64 are symlinks into /usr, /var/run -> /run.
