@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -30,6 +31,12 @@ ZoneStdio console_stdio(const std::filesystem::path& socket) {
     if (::ptsname_r(master.get(), name, sizeof name) != 0) throw_errno("ptsname");
     UniqueFd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!slave) throw_errno("open " + runz::quoted(name));
+    // The process's real terminal is the pty inside the zone (echo, line editing, \n -> \r\n happen there);
+    // this host pty only carries bytes and the window size, so its line discipline must pass them untouched.
+    termios tio{};
+    if (::tcgetattr(slave.get(), &tio) != 0) throw_errno("tcgetattr " + runz::quoted(name));
+    ::cfmakeraw(&tio);
+    if (::tcsetattr(slave.get(), TCSANOW, &tio) != 0) throw_errno("tcsetattr " + runz::quoted(name));
     UniqueFd connection = connect_unix(socket);
     send_with_fds(connection.get(), "/dev/ptmx", {master.get()});
     ZoneStdio stdio;

@@ -129,16 +129,17 @@ int exec_container(const Runtime& rt, const ExecOptions& options) {
   validate_container_id(options.id);
   if (options.preserve_fds > 0)
     throw Error("--preserve-fds is not supported: the process runs in the container's zone");
-  if (options.tty && !options.console_socket)
-    throw Error("cannot allocate tty without --console-socket (the terminal is relayed from the zone)");
-  if (!options.tty && options.console_socket)
-    throw Error("cannot use console socket if runz will not allocate tty");
   const Container container = load_container(rt.store, options.id);
   if (container.status != Status::Running)
     throw Error("cannot exec in a " + std::string(to_string(container.status)) + " container");
   // Validated as config.json's process is (a built one too: --cwd must be absolute, ...).
   const spec::Process process = options.process_file ? process_from_file(*options.process_file)
                                                      : spec::parse_process(spec::to_json(process_from_options(rt, options)));
+  // --tty, or "terminal" in the --process file (what containerd's shims pass)
+  if (process.terminal && !options.console_socket)
+    throw Error("cannot allocate tty without --console-socket (the terminal is relayed from the zone)");
+  if (!process.terminal && options.console_socket)
+    throw Error("cannot use console socket if runz will not allocate tty");
 
   if (options.detach) return exec_detached(rt, options, process);
   ExecConnection connection = start_exec(rt, options, process);

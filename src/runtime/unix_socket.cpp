@@ -5,8 +5,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <span>
 
 #include "common/error.hpp"
 
@@ -129,22 +131,21 @@ std::optional<std::string> read_line(int fd, std::optional<std::chrono::millisec
   return finish_line(fd, {});
 }
 
-std::optional<std::string> read_line_with_fds(int fd, std::vector<UniqueFd>& fds,
-                                              std::optional<std::chrono::milliseconds> timeout) {
-  set_receive_timeout(fd, timeout);
-  char c = 0;
-  iovec iov{&c, 1};
+namespace {
+
+// One recvmsg into `data`: the descriptors that came with it, owned before anything is checked (none leaks
+// whatever is wrong with the message). Sets `n` to recvmsg's byte count.
+std::vector<UniqueFd> receive_with_fds(int fd, std::span<char> data, ssize_t& n) {
+  iovec iov{data.data(), data.size()};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedFds)] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  ssize_t n;
   do n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
   if (n < 0) throw_errno("recvmsg");
-  // Take ownership of every descriptor first, so none leaks whatever is wrong with the message.
   std::vector<UniqueFd> received;
   for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
     if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS || cmsg->cmsg_len < CMSG_LEN(0)) continue;
@@ -157,6 +158,28 @@ std::optional<std::string> read_line_with_fds(int fd, std::vector<UniqueFd>& fds
   }
   if (msg.msg_flags & MSG_CTRUNC) throw Error("too many descriptors passed (at most " + std::to_string(kMaxPassedFds) + ")");
   if (received.size() > kMaxPassedFds) throw Error("too many descriptors passed");
+  return received;
+}
+
+}  // namespace
+
+UniqueFd receive_console_master(int fd, std::chrono::milliseconds timeout) {
+  set_receive_timeout(fd, timeout);
+  std::array<char, 4096> name{};
+  ssize_t n = 0;
+  std::vector<UniqueFd> received = receive_with_fds(fd, name, n);
+  if (n == 0) throw Error("console socket: closed before the pty master was sent");
+  if (received.size() != 1)
+    throw Error("console socket: " + std::to_string(received.size()) + " descriptors sent, want the pty master alone", EPROTO);
+  return std::move(received.front());
+}
+
+std::optional<std::string> read_line_with_fds(int fd, std::vector<UniqueFd>& fds,
+                                              std::optional<std::chrono::milliseconds> timeout) {
+  set_receive_timeout(fd, timeout);
+  char c = 0;
+  ssize_t n = 0;
+  std::vector<UniqueFd> received = receive_with_fds(fd, std::span<char>(&c, 1), n);
   if (n == 0) return std::nullopt;
   fds = std::move(received);
   if (c == '\n') return std::string();

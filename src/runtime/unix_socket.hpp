@@ -28,6 +28,9 @@ void send_with_fds(int fd, std::string_view data, const std::vector<int>& fds);
 inline constexpr std::size_t kMaxPassedFds = 4;
 std::optional<std::string> read_line_with_fds(int fd, std::vector<UniqueFd>& fds,
                                               std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+// One message of runc's console-socket protocol (the pty's name, no newline, the master attached): returns
+// the one descriptor. Throws on EOF, no or several descriptors, or after `timeout` (SO_RCVTIMEO).
+UniqueFd receive_console_master(int fd, std::chrono::milliseconds timeout);
 // Reads up to and without the '\n'. nullopt on EOF before a full line. Throws on errors and lines over
 // kMaxLineBytes. `timeout` (SO_RCVTIMEO) bounds each read when given.
 std::optional<std::string> read_line(int fd, std::optional<std::chrono::milliseconds> timeout = std::nullopt);

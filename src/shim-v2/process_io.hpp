@@ -1,6 +1,7 @@
 // The stdio containerd hands a task: paths in CreateTaskRequest.stdin/stdout/stderr. containerd (cio) has
 // already created the fifos and opened its own ends, so the shim opens the other ends and passes the fds
-// straight to `runz create` as its stdio; the monitor relays them to the zone. No copy loop in the shim.
+// straight to `runz create` as its stdio; the monitor relays them to the zone. No copy loop in the shim,
+// except for a terminal (terminal.hpp).
 //   ""                      not connected: /dev/null
 //   "/path" (a fifo)        stdin O_RDONLY, stdout/stderr O_WRONLY
 //   "file:///path"          a regular file, appended to (containerd's log-to-file URI)

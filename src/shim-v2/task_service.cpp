@@ -39,6 +39,9 @@ namespace {
 constexpr std::uint32_t kUnknownExitStatus = 255;
 constexpr auto kDeleteExitTimeout = std::chrono::seconds(10);
 constexpr std::string_view kRuncOptionsType = "containerd.runc.v1.Options";
+// A terminal's last output after its process exited: the monitor closes the pty as it exits, so this only
+// bounds a stray holder of the pty's other side.
+constexpr auto kTerminalDrain = std::chrono::seconds(2);
 // waitid(2) id type for a pidfd (linux/wait.h P_PIDFD; glibc 2.36's idtype_t does not name it).
 constexpr int kIdTypePidfd = 3;
 
@@ -134,7 +137,7 @@ void TaskService::register_methods(ttrpc::Server& server) {
   add_method<task::StatsRequest, task::StatsResponse>(server, "Stats", [this](const auto& r) { return stats(r); });
   add_method<task::ConnectRequest, task::ConnectResponse>(server, "Connect", [this](const auto& r) { return connect(r); });
   add_method<task::ShutdownRequest, void>(server, "Shutdown", [this](const auto& r) { shutdown(r); });
-  unimplemented(server, "ResizePty", "terminals are not supported by the runz shim yet");
+  add_method<task::ResizePtyRequest, void>(server, "ResizePty", [this](const auto& r) { resize_pty(r); });
   unimplemented(server, "Checkpoint", "checkpoint is not supported by runz");
 }
 
@@ -158,7 +161,6 @@ TaskService::Found TaskService::find(const std::string& id, const std::string& e
 task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
   if (r.id().empty()) throw RpcError(Code::InvalidArgument, "create: task id is empty");
   if (r.bundle().empty()) throw RpcError(Code::InvalidArgument, "create: bundle is empty");
-  if (r.terminal()) throw RpcError(Code::Unimplemented, "create: terminal (tty) tasks are not supported by the runz shim yet");
   if (!r.checkpoint().empty()) throw RpcError(Code::Unimplemented, "create: restoring a checkpoint is not supported by runz");
 
   auto t = std::make_shared<Task>();
@@ -168,6 +170,7 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
   init.stdin_path = r.stdin();
   init.stdout_path = r.stdout();
   init.stderr_path = r.stderr();
+  init.terminal = r.terminal();
   t->runtime = config_.runtime;
   if (r.has_options() && std::string_view(r.options().type_url()).ends_with(kRuncOptionsType)) {
     containerd::runc::v1::Options options;
@@ -197,16 +200,13 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
       mount_rootfs(mounts, rootfs);
       t->rootfs_mounted = true;
     }
-    TaskStdio stdio = open_stdio(init.stdin_path, init.stdout_path, init.stderr_path);
-    RunOptions options;
-    options.stdin_fd = stdio.in.get();
-    options.stdout_fd = stdio.out.get();
-    options.stderr_fd = stdio.err.get();
-    options.log_file = bundle / kRuntimeLogFile;
-    run_runtime(t->runtime,
-                {"create", "--bundle", t->bundle, "--pid-file", (bundle / kInitPidFile).string(), t->id}, options);
+    std::vector<std::string> args{"create", "--bundle", t->bundle, "--pid-file", (bundle / kInitPidFile).string()};
+    RuntimeStdio stdio(init.terminal, init.stdin_path, init.stdout_path, init.stderr_path, bundle / "console.sock", args);
+    args.push_back(t->id);
+    run_runtime(t->runtime, args, stdio.options(bundle / kRuntimeLogFile));
     // The monitor holds its own copies of the stdio fds; ours close here.
     init.pid = runtime::read_pid_file(bundle / kInitPidFile);
+    init.tty = stdio.take_terminal();
   } catch (...) {
     // Leave nothing behind: a half-created container (if runz got that far), the rootfs mount, the id.
     try {
@@ -230,7 +230,7 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
   event.mutable_io()->set_stdin(init.stdin_path);
   event.mutable_io()->set_stdout(init.stdout_path);
   event.mutable_io()->set_stderr(init.stderr_path);
-  event.mutable_io()->set_terminal(false);
+  event.mutable_io()->set_terminal(init.terminal);
   event.set_pid(static_cast<std::uint32_t>(init.pid));
   config_.publisher->publish(kTopicTaskCreate, event);
 
@@ -256,7 +256,9 @@ void TaskService::watch_exit(const std::shared_ptr<Task>& t, const std::shared_p
         break;
       }
     }
-    record_exit(*t, p, observe_exit(*t, *p));
+    const Exit exit = observe_exit(*t, *p);
+    if (p->tty) p->tty->drain_output(kTerminalDrain);  // what it printed last reaches the fifo before TaskExit
+    record_exit(*t, p, exit);
   });
 }
 
@@ -371,7 +373,7 @@ task::StateResponse TaskService::state(const task::StateRequest& r) {
   response.set_stdin(p->stdin_path);
   response.set_stdout(p->stdout_path);
   response.set_stderr(p->stderr_path);
-  response.set_terminal(false);
+  response.set_terminal(p->terminal);
   std::optional<Exit> exit;
   bool started = false;
   {
@@ -509,6 +511,12 @@ void TaskService::update(const task::UpdateTaskRequest& r) {
   RunOptions options;
   options.stdin_data = r.resources().value();
   run_runtime(t->runtime, {"update", "--resources", "-", t->id}, options);
+}
+
+void TaskService::resize_pty(const task::ResizePtyRequest& r) {
+  auto [t, p] = find(r.id(), r.exec_id());
+  if (!p->tty) throw RpcError(Code::FailedPrecondition, "resize " + runz::quoted(process_id(*t, *p)) + ": it has no terminal");
+  p->tty->resize(r.width(), r.height());
 }
 
 void TaskService::close_io(const task::CloseIORequest& r) {

@@ -34,6 +34,7 @@
 #include "shim-v2/events.hpp"
 #include "shim-v2/proto/containerd/task/v2/shim.pb.h"
 #include "shim-v2/runtime_command.hpp"
+#include "shim-v2/terminal.hpp"
 #include "shim-v2/ttrpc_server.hpp"
 #include "shim-v2/zone_stats.hpp"
 
@@ -76,6 +77,7 @@ class TaskService {
   void resume(const task::ResumeRequest& request);
   void update(const task::UpdateTaskRequest& request);
   void close_io(const task::CloseIORequest& request);
+  void resize_pty(const task::ResizePtyRequest& request);
   task::StatsResponse stats(const task::StatsRequest& request);
   task::ConnectResponse connect(const task::ConnectRequest& request);
   void shutdown(const task::ShutdownRequest& request);
@@ -94,6 +96,8 @@ class TaskService {
     std::string exec_id;  // "" for init
     std::string stdin_path, stdout_path, stderr_path;
     std::string spec;  // exec: the OCI process (JSON) from ExecProcessRequest
+    bool terminal = false;               // the request asked for a terminal
+    std::unique_ptr<Terminal> tty;       // its pty master and copies; set before the waiter starts
     pid_t pid = 0;
     UniqueFd pidfd;
     UniqueFd cancel;              // eventfd: Delete gave up waiting for it

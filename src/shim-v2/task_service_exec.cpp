@@ -44,7 +44,6 @@ std::filesystem::path exec_file(const std::string& bundle, const std::string& ex
 
 void TaskService::exec(const task::ExecProcessRequest& r) {
   validate_exec_id(r.exec_id());
-  if (r.terminal()) throw RpcError(Code::Unimplemented, "exec: terminal (tty) processes are not supported by the runz shim yet");
   if (!r.has_spec() || r.spec().value().empty()) throw RpcError(Code::InvalidArgument, "exec: no process spec");
   auto t = find_task(r.id());
   auto p = std::make_shared<Process>();
@@ -53,6 +52,7 @@ void TaskService::exec(const task::ExecProcessRequest& r) {
   p->stdout_path = r.stdout();
   p->stderr_path = r.stderr();
   p->spec = r.spec().value();
+  p->terminal = r.terminal();
   {
     std::lock_guard lock(mu_);
     if (t->init->exit)
@@ -82,15 +82,13 @@ void TaskService::start_exec(const std::shared_ptr<Task>& task, const std::share
   };
   try {
     runtime::write_file_atomic(process_file, p->spec, 0600);
-    TaskStdio stdio = open_stdio(p->stdin_path, p->stdout_path, p->stderr_path);
-    RunOptions options;
-    options.stdin_fd = stdio.in.get();
-    options.stdout_fd = stdio.out.get();
-    options.stderr_fd = stdio.err.get();
-    options.log_file = std::filesystem::path(t.bundle) / kRuntimeLogFile;
-    run_runtime(t.runtime,
-                {"exec", "--process", process_file.string(), "--detach", "--pid-file", pid_file.string(), t.id}, options);
+    std::vector<std::string> args{"exec", "--process", process_file.string(), "--detach", "--pid-file", pid_file.string()};
+    RuntimeStdio stdio(p->terminal, p->stdin_path, p->stdout_path, p->stderr_path,
+                       exec_file(t.bundle, p->exec_id, ".sock"), args);
+    args.push_back(t.id);
+    run_runtime(t.runtime, args, stdio.options(std::filesystem::path(t.bundle) / kRuntimeLogFile));
     p->pid = runtime::read_pid_file(pid_file);  // the holder: re-parented to us now that runz exec exited
+    p->tty = stdio.take_terminal();
   } catch (...) {
     remove_files();
     std::lock_guard lock(mu_);

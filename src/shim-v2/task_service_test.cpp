@@ -3,10 +3,13 @@
 #include "shim-v2/task_service.hpp"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -14,6 +17,7 @@
 #include <iterator>
 #include <google/protobuf/message.h>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "runtime/state_store.hpp"
@@ -25,7 +29,7 @@ using namespace std::chrono_literals;
 namespace {
 
 // create: starts a background "monitor" that exits 3 once `start` touched <root>/<id>.start (and
-// <root>/<id>.hold is gone); delete: SIGKILLs it. state prints runc-style JSON. exec --detach: copies the
+// <root>/<id>.hold is gone); with --console-socket, test-tty-monitor instead (test_tty_monitor.cpp); delete: SIGKILLs it. state prints runc-style JSON. exec --detach: copies the
 // process file to <root>/<exec pid>.json and leaves a "holder" that exits 143 on SIGTERM, 5 once
 // <root>/exec.stop exists.
 constexpr const char* kFakeRuntime = R"SH(#!/bin/sh
@@ -34,9 +38,13 @@ if [ "$1" = "--log" ]; then shift 4; fi
 verb=$1; shift
 case "$verb" in
 create)
-  pidfile=$4; id=$5
-  setsid sh -c "while [ ! -e '$root/$id.start' ] || [ -e '$root/$id.hold' ]; do sleep 0.02; done; exit 3" &
-  echo $! > "$pidfile"; echo $! > "$root/$id.pid" ;;
+  pidfile=$4; shift 4
+  if [ "$1" = "--console-socket" ]; then
+    setsid @TTY_MONITOR@ "$2" & shift 2
+  else
+    setsid sh -c "while [ ! -e '$root/$1.start' ] || [ -e '$root/$1.hold' ]; do sleep 0.02; done; exit 3" &
+  fi
+  echo $! > "$pidfile"; echo $! > "$root/$1.pid" ;;
 start) touch "$root/$1.start" ;;
 exec)
   [ "$1 $3 $4" = "--process --detach --pid-file" ] || { echo "bad exec argv: $*" >&2; exit 1; }
@@ -74,7 +82,9 @@ struct Fixture {
     dir = tmpl;
     std::filesystem::create_directories(dir / "root");
     std::filesystem::create_directories(dir / "bundle");
-    std::ofstream(dir / "runz") << kFakeRuntime;
+    std::string script = kFakeRuntime;
+    script.replace(script.find("@TTY_MONITOR@"), std::strlen("@TTY_MONITOR@"), RUNZ_TEST_TTY_MONITOR);
+    std::ofstream(dir / "runz") << script;
     std::filesystem::permissions(dir / "runz", std::filesystem::perms::owner_all);
     // Monitors are re-parented to the shim: in this test, to the test process.
     REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
@@ -351,4 +361,70 @@ TEST_CASE("Stats: the recorded zone's usage as cgroups v2 Metrics; no zone, gone
   task::DeleteRequest del;
   del.set_id("c4");
   f.service->remove(del);
+}
+
+namespace {
+
+// Reads `fd` (non-blocking) until `text` appeared in what was read, for at most 10 s.
+bool read_until(int fd, const std::string& text, std::string& got) {
+  for (int i = 0; i < 1000 && got.find(text) == std::string::npos; ++i) {
+    char buf[256];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+    else std::this_thread::sleep_for(10ms);
+  }
+  return got.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("terminal task: the pty master from the console socket is copied to the fifos and resized") {
+  Fixture f;
+  const auto in_fifo = f.dir / "stdin", out_fifo = f.dir / "stdout";
+  REQUIRE(::mkfifo(in_fifo.c_str(), 0600) == 0);
+  REQUIRE(::mkfifo(out_fifo.c_str(), 0600) == 0);
+  runz::UniqueFd out(::open(out_fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));  // containerd's ends
+  runz::UniqueFd in(::open(in_fifo.c_str(), O_RDWR | O_CLOEXEC));
+  REQUIRE(out.valid());
+  REQUIRE(in.valid());
+
+  task::CreateTaskRequest r;
+  r.set_id("tty");
+  r.set_bundle((f.dir / "bundle").string());
+  r.set_terminal(true);
+  r.set_stdin(in_fifo.string());
+  r.set_stdout(out_fifo.string());
+  f.service->create(r);
+  CHECK_FALSE(std::filesystem::exists(f.dir / "bundle" / "console.sock"));  // received, and gone
+
+  task::StateRequest sr;
+  sr.set_id("tty");
+  CHECK(f.service->state(sr).terminal());
+
+  task::ResizePtyRequest resize;
+  resize.set_id("tty");
+  resize.set_width(132);
+  resize.set_height(43);
+  f.service->resize_pty(resize);
+  const std::string typed = "hello\nsize\n";
+  REQUIRE(::write(in.get(), typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
+  std::string got;
+  CHECK(read_until(out.get(), "size=43x132", got));
+  CHECK(got.find("got=hello") != std::string::npos);
+
+  task::WaitRequest wr;
+  wr.set_id("tty");
+  const std::string exit = "exit 7\n";
+  REQUIRE(::write(in.get(), exit.data(), exit.size()) == static_cast<ssize_t>(exit.size()));
+  CHECK(f.service->wait(wr).exit_status() == 7);
+
+  // a task without a terminal cannot be resized
+  f.create("plain");
+  resize.set_id("plain");
+  CHECK(code_of([&] { f.service->resize_pty(resize); }) == ttrpc::Code::FailedPrecondition);
+  for (const char* id : {"tty", "plain"}) {
+    task::DeleteRequest del;
+    del.set_id(id);
+    f.service->remove(del);
+  }
 }

@@ -31,6 +31,8 @@ constexpr size_t kAgentLogTailLines = 4;
 constexpr size_t kMaxPendingOutBytes = 64 * 1024;
 constexpr std::chrono::milliseconds kPumpIdlePoll{1000};
 constexpr std::chrono::milliseconds kPumpBusyPoll{50};
+// how soon a resize of a host terminal reaches the zone (its size is polled, see terminal_resizes.hpp)
+constexpr std::chrono::milliseconds kPumpTerminalPoll{250};
 constexpr std::chrono::seconds kBackendNodesTimeout{30};
 // How long a timed-out request waits for the zone kernel's task dump to arrive (it is slow under TCG).
 constexpr std::chrono::seconds kTaskDumpWait{5};
@@ -321,7 +323,7 @@ runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneSt
     if (!started_pid_) throw Error("the container's process is not running", EINVAL);
     if (exit_ || domain_exit_ || pump_failure_) throw Error("the container's process has exited", ESRCH);
     handle = next_handle_++;
-    execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, false});
+    execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, false, process.terminal});
   }
   queue_frame(ap::MessageType::kExec, handle, ap::to_json_payload(ap::Exec{cfg_.id, process}));
 
@@ -444,6 +446,7 @@ void XenZone::pump() noexcept {
 void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
   // stdin to relay: (handle, fd) of the main process and of exec'd ones that are running
   std::vector<std::pair<uint32_t, int>> stdins;
+  std::vector<std::pair<uint32_t, int>> terminals;  // (handle, host pty) of running processes with a terminal
   {
     std::lock_guard lock(mutex_);
     out_pending += double_0f_ ? ap::double_sysrq_prefix(outgoing_) : outgoing_;
@@ -453,7 +456,13 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
     if (relay_stdin_ && stdio_.in.valid()) stdins.emplace_back(kMainHandle, stdio_.in.get());
     for (const auto& [handle, p] : execs_)
       if (p.relay_stdin && p.stdio.in.valid()) stdins.emplace_back(handle, p.stdio.in.get());
+    if (relay_stdin_ && !exit_ && cfg_.config.process && cfg_.config.process->terminal && stdio_.out.valid())
+      terminals.emplace_back(kMainHandle, stdio_.out.get());
+    for (const auto& [handle, p] : execs_)
+      if (p.relay_stdin && p.terminal && p.stdio.out.valid()) terminals.emplace_back(handle, p.stdio.out.get());
   }
+  const std::string resizes = terminal_resizes_.changed_frames(terminals);
+  out_pending += double_0f_ ? ap::double_sysrq_prefix(resizes) : resizes;
   if (!out_pending.empty()) {
     size_t n = console_->write_some(std::as_bytes(std::span(out_pending.data(), out_pending.size())));
     out_pending.erase(0, n);
@@ -469,7 +478,7 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
   const bool read_stdin = !stdins.empty() && out_pending.size() < kMaxPendingOutBytes;
   if (read_stdin)
     for (const auto& [handle, fd] : stdins) fds.push_back({fd, POLLIN, 0});
-  auto wait = out_pending.empty() ? kPumpIdlePoll : kPumpBusyPoll;
+  auto wait = !out_pending.empty() ? kPumpBusyPoll : terminals.empty() ? kPumpIdlePoll : kPumpTerminalPoll;
   int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
   if (n < 0 && errno != EINTR) throw_errno("poll");
 

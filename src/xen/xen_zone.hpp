@@ -26,6 +26,7 @@
 #include "xen/domain_builder.hpp"
 #include "xen/domain_lifecycle.hpp"
 #include "xen/host_process.hpp"
+#include "xen/terminal_resizes.hpp"
 #include "xen/xc.hpp"
 #include "xen/xs.hpp"
 
@@ -67,6 +68,7 @@ class XenZone final : public runtime::Zone {
     std::optional<int32_t> pid;
     std::optional<agent_proto::ErrorReport> error;
     bool relay_stdin = false;
+    bool terminal = false;  // process.terminal: stdio.out is a host pty whose size the zone's pty follows
   };
 
   void build_domain_step();
@@ -128,6 +130,7 @@ class XenZone final : public runtime::Zone {
   std::deque<char> console_tail_;
   std::deque<std::string> agent_log_tail_;  // the agent's last LOG lines, for error messages
   std::map<uint32_t, ExecProcess> execs_;
+  TerminalResizes terminal_resizes_;  // pump thread only
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
   std::atomic<bool> double_0f_{false};
   // Console channel traffic, counted by the pump for channel_diagnostics().
