@@ -3,7 +3,9 @@
 // stdout, and plays the steps in order meanwhile:
 //   --size RxC      set the terminal's window size (TIOCSWINSZ on the master, as containerd and Docker do)
 //   --send TEXT     type TEXT (\n and \t are unescaped)
-//   --expect TEXT   wait (at most 120 s) until the output so far contains TEXT; exit 1 if it never does
+//   --expect TEXT   wait (at most 120 s) until TEXT appears in the output after the last --send and after
+//                   what the previous --expect matched (so `--send 'cmd\n' --expect out --expect '$ '` waits
+//                   for the prompt that follows cmd's output); exit 1 if it never does
 //   --sleep SECS    wait
 // After the steps, copies output until the container closes its side. Exit 0, 1 (an --expect failed) or 2.
 //
@@ -158,6 +160,7 @@ int main(int argc, char** argv) {
   Output out;
   std::thread copier(copy_output, master, std::ref(out));
   int rc = 0;
+  size_t cursor = 0;  // where the next --expect starts looking
   for (int i = 2; i + 1 < steps_end && rc == 0; i += 2) {
     const std::string step = argv[i], arg = argv[i + 1];
     if (step == "--size") {
@@ -168,14 +171,20 @@ int main(int argc, char** argv) {
       }
       if (::ioctl(master, TIOCSWINSZ, &ws) != 0) die("TIOCSWINSZ");
     } else if (step == "--send") {
+      {
+        std::lock_guard lock(out.mutex);
+        cursor = out.text.size();
+      }
       const std::string text = unescape(arg);
       if (::write(master, text.data(), text.size()) != static_cast<ssize_t>(text.size())) die("write");
     } else if (step == "--expect") {
       std::unique_lock lock(out.mutex);
-      const bool seen = out.changed.wait_for(lock, std::chrono::seconds(120), [&] {
-        return out.text.find(arg) != std::string::npos || out.closed;
-      }) && out.text.find(arg) != std::string::npos;
-      if (!seen) {
+      out.changed.wait_for(lock, std::chrono::seconds(120),
+                           [&] { return out.text.find(arg, cursor) != std::string::npos || out.closed; });
+      const size_t at = out.text.find(arg, cursor);
+      if (at != std::string::npos) {
+        cursor = at + arg.size();
+      } else {
         std::fprintf(stderr, "\nrecvtty: never saw \"%s\"\n", arg.c_str());
         rc = 1;
       }

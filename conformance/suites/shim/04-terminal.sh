@@ -17,6 +17,7 @@ log "ctr run -t tt1"
 # arrive (before that, the zone's pty is 0x0, as a runc container's is)
 "$RECVTTY" --spawn --size 30x90 --expect '/ # ' --sleep 2 --send 'stty size; [ -t 0 ] && echo tty-$((1+1))\n' --expect '30 90' \
   --expect tty-2 --size 45x140 --sleep 2 --send 'stty size\n' --expect '45 140' \
+  --expect '/ # ' --sleep 1 \
   --send 'echo typed-$((6*7)); exit 3\n' \
   -- ctr --address "$SOCK" --namespace "$NS" run -t --rm --runtime "$RUNTIME" "$IMAGE" tt1 /bin/sh \
   >"$RUNZ_TEST_TMP/tty.out" 2>"$RUNZ_TEST_TMP/tty.err"

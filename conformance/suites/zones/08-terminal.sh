@@ -25,9 +25,11 @@ cat >"$B/config.json" <<'JSON'
 }
 JSON
 # the shell's output is checked for what the commands print, never for the commands' own echo: the
-# arithmetic ($((1+1)) -> 2) tells them apart
+# arithmetic ($((1+1)) -> 2) tells them apart. The last line is typed once the shell prompted again: typed
+# earlier, the zone's pty echoes it before the shell's line editing takes over and echoes it too.
 "$RECVTTY" "$RUNZ_TEST_TMP/main.sock" --size 33x101 --send 'stty size; [ -t 0 ] && echo tty-$((1+1))\n' \
   --expect '33 101' --expect tty-2 --size 40x120 --sleep 1 --send 'stty size\n' --expect '40 120' \
+  --expect '/ # ' --sleep 1 \
   --send 'while [ ! -e /tmp/go ]; do sleep 0.2; done; echo typed-$((6*7)); exit 4\n' \
   >"$RUNZ_TEST_TMP/main.out" 2>"$RUNZ_TEST_TMP/main.err" &
 recv_main=$!
