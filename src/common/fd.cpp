@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "common/error.hpp"
 
 namespace runz {
@@ -16,6 +18,20 @@ std::pair<UniqueFd, UniqueFd> make_pipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe2");
   return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+bool try_write_all(int fd, std::string_view data) noexcept {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void write_all(int fd, std::string_view data, std::string_view what) {
+  if (!try_write_all(fd, data)) throw_errno(what);
 }
 
 UniqueFd open_dev_null() {

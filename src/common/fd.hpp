@@ -1,6 +1,7 @@
 // Owning file descriptor: closed exactly once, move-only.
 #pragma once
 
+#include <string_view>
 #include <utility>
 
 namespace runz {
@@ -32,6 +33,11 @@ class UniqueFd {
 
 // pipe2(O_CLOEXEC) as a pair {read end, write end}; throws runz::Error.
 std::pair<UniqueFd, UniqueFd> make_pipe();
+
+// Writes all of `data`, retrying short writes and EINTR; throws runz::Error("<what>: <strerror>").
+void write_all(int fd, std::string_view data, std::string_view what);
+// The same without throwing: false once a write fails (e.g. EPIPE: the reader is gone).
+bool try_write_all(int fd, std::string_view data) noexcept;
 
 // /dev/null read-write, close-on-exec; throws runz::Error.
 UniqueFd open_dev_null();

@@ -2,7 +2,13 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "common/error.hpp"
 
 TEST_CASE("UniqueFd closes once and moves ownership") {
   auto [r, w] = runz::make_pipe();
@@ -24,4 +30,26 @@ TEST_CASE("open_dev_null gives a readable, writable, close-on-exec /dev/null") {
   CHECK(::write(null.get(), "x", 1) == 1);
   CHECK(::read(null.get(), &c, 1) == 0);
   CHECK((::fcntl(null.get(), F_GETFD) & FD_CLOEXEC) != 0);
+}
+
+TEST_CASE("write_all writes everything past the pipe's buffer; a reader gone is an error with context") {
+  auto [r, w] = runz::make_pipe();
+  const std::string big(200000, 'x');  // more than a pipe holds: the writes are short
+  std::string got;
+  std::thread reader([&, fd = r.get()] {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+  });
+  runz::write_all(w.get(), big, "write test");
+  w.reset();
+  reader.join();
+  CHECK(got == big);
+
+  auto [r2, w2] = runz::make_pipe();
+  r2.reset();
+  ::signal(SIGPIPE, SIG_IGN);
+  CHECK_FALSE(runz::try_write_all(w2.get(), "x"));
+  CHECK_THROWS_WITH_AS(runz::write_all(w2.get(), "x", "write test"), doctest::Contains("write test: Broken pipe"),
+                       runz::Error);
 }

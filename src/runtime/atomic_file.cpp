@@ -13,17 +13,6 @@
 namespace runz::runtime {
 namespace {
 
-void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("write " + runz::quoted(path.string()));
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
 std::filesystem::path temp_beside(const std::filesystem::path& path) {
   static thread_local std::mt19937_64 random{std::random_device{}()};
   return path.parent_path() /
@@ -37,7 +26,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data,
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (!fd) throw_errno("create " + runz::quoted(temp.string()));
   try {
-    write_all(fd.get(), data, temp);
+    write_all(fd.get(), data, "write " + runz::quoted(temp.string()));
     if (::fsync(fd.get()) != 0) throw_errno("fsync " + runz::quoted(temp.string()));
     fd.reset();
     if (::rename(temp.c_str(), path.c_str()) != 0) throw_errno("rename to " + runz::quoted(path.string()));

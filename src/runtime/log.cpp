@@ -44,13 +44,6 @@ std::string go_quote(std::string_view text) {
   return out + "\"";
 }
 
-void write_all(int fd, std::string_view data) noexcept {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n <= 0) return;  // a log line that cannot be written has nowhere better to go
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
 
 }  // namespace
 
@@ -80,11 +73,11 @@ void Logger::log(LogLevel level, std::string_view message) const noexcept {
   try {
     const std::string line = format_log_line(format_, level, message, std::chrono::system_clock::now());
     if (!file_) {
-      write_all(STDERR_FILENO, line);
+      (void)try_write_all(STDERR_FILENO, line);  // a log line that cannot be written has nowhere better to go
       return;
     }
     UniqueFd fd(::open(file_->c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
-    if (fd) write_all(fd.get(), line);
+    if (fd) (void)try_write_all(fd.get(), line);
   } catch (...) {
     // Formatting allocates; out of memory while logging leaves nothing useful to do.
   }

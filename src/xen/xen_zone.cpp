@@ -79,17 +79,6 @@ std::filesystem::path zone_kernel(const std::filesystem::path& zone_dir) {
               ENOENT);
 }
 
-void write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("write");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
 // A STDOUT/STDERR payload to the fd given for it; an empty payload is EOF (the fd is closed so the reader
 // sees end of file). A reader that went away closes the fd: the process's output is then discarded.
 void write_stdio(UniqueFd& fd, const ap::Frame& frame, const std::string& whose) {
@@ -99,7 +88,7 @@ void write_stdio(UniqueFd& fd, const ap::Frame& frame, const std::string& whose)
   }
   if (!fd.valid()) return;
   try {
-    write_all(fd.get(), frame.payload);
+    write_all(fd.get(), frame.payload, "write");
   } catch (const std::exception& e) {
     log_warning("zone: writing " + whose + (frame.type == ap::MessageType::kStdout ? " stdout" : " stderr") + ": " +
                 e.what());
@@ -543,7 +532,7 @@ void XenZone::relay_stdin(int fd, uint32_t handle, std::string& out_pending) {
 
 void XenZone::on_console_text(std::string_view text) {
   try {
-    write_all(console_log_.get(), text);
+    write_all(console_log_.get(), text, "write console.log");
   } catch (const std::exception& e) {
     log_warning("zone " + runz::quoted(cfg_.id) + ": console.log: " + e.what());
   }
