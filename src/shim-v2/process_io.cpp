@@ -6,13 +6,11 @@
 #include <cerrno>
 
 #include "common/error.hpp"
-#include "shim-v2/ttrpc_status.hpp"
 
 namespace runz::shim {
 namespace {
 
 constexpr std::string_view kFileScheme = "file://";
-constexpr std::string_view kBinaryScheme = "binary://";
 
 void clear_nonblock(int fd, std::string_view path) {
   int flags = ::fcntl(fd, F_GETFL);
@@ -21,8 +19,7 @@ void clear_nonblock(int fd, std::string_view path) {
 
 void refuse_binary(std::string_view path) {
   if (path.starts_with(kBinaryScheme)) {
-    throw ttrpc::RpcError(ttrpc::Code::Unimplemented,
-                          "stdio " + runz::quoted(path) + ": binary:// logging is not supported by runz yet");
+    throw Error("stdio " + runz::quoted(path) + ": a binary:// logger is named by stdout (it gets stderr too)");
   }
 }
 
@@ -59,9 +56,15 @@ UniqueFd open_output(std::string_view path) {
   return fd;
 }
 
-TaskStdio open_stdio(std::string_view in, std::string_view out, std::string_view err) {
+TaskStdio open_stdio(std::string_view in, std::string_view out, std::string_view err, const StdioOwner& owner) {
   TaskStdio stdio;
   stdio.in = open_stdin(in);
+  if (out.starts_with(kBinaryScheme)) {
+    stdio.logger = std::make_unique<LogBinary>(out, owner.id, owner.ns);
+    stdio.out = stdio.logger->take_stdout();
+    stdio.err = stdio.logger->take_stderr();
+    return stdio;
+  }
   stdio.out = open_output(out);
   stdio.err = open_output(err);
   return stdio;

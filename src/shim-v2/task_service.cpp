@@ -201,12 +201,14 @@ task::CreateTaskResponse TaskService::create(const task::CreateTaskRequest& r) {
       t->rootfs_mounted = true;
     }
     std::vector<std::string> args{"create", "--bundle", t->bundle, "--pid-file", (bundle / kInitPidFile).string()};
-    RuntimeStdio stdio(init.terminal, init.stdin_path, init.stdout_path, init.stderr_path, bundle / "console.sock", args);
+    RuntimeStdio stdio(init.terminal, init.stdin_path, init.stdout_path, init.stderr_path, {t->id, config_.ns},
+                       bundle / "console.sock", args);
     args.push_back(t->id);
     run_runtime(t->runtime, args, stdio.options(bundle / kRuntimeLogFile));
     // The monitor holds its own copies of the stdio fds; ours close here.
     init.pid = runtime::read_pid_file(bundle / kInitPidFile);
     init.tty = stdio.take_terminal();
+    init.logger = stdio.take_logger();
   } catch (...) {
     // Leave nothing behind: a half-created container (if runz got that far), the rootfs mount, the id.
     try {
@@ -435,6 +437,7 @@ task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
     exit = p->exit;
   }
   stop_waiter(*p);  // the waiter may still poll a monitor we no longer care about
+  p->logger.reset();  // containerd's order: the process is deleted, then its logger is told to stop
   // Exec'd processes ended with the zone; their holders exit on their own once the monitor is gone.
   std::vector<std::pair<std::shared_ptr<Process>, bool>> execs;  // each exec, and whether it was started
   {
@@ -444,6 +447,7 @@ task::DeleteResponse TaskService::remove(const task::DeleteRequest& r) {
   for (auto& [e, started] : execs) {
     if (started) wait_exit(e, kDeleteExitTimeout);
     stop_waiter(*e);
+    e->logger.reset();
   }
   if (t->rootfs_mounted) unmount_rootfs(std::filesystem::path(t->bundle) / "rootfs");
   {

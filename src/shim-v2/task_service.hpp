@@ -98,6 +98,7 @@ class TaskService {
     std::string spec;  // exec: the OCI process (JSON) from ExecProcessRequest
     bool terminal = false;               // the request asked for a terminal
     std::unique_ptr<Terminal> tty;       // its pty master and copies; set before the waiter starts
+    std::unique_ptr<LogBinary> logger;   // its binary:// logger, stopped when it is deleted
     pid_t pid = 0;
     UniqueFd pidfd;
     UniqueFd cancel;              // eventfd: Delete gave up waiting for it

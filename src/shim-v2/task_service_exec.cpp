@@ -83,12 +83,13 @@ void TaskService::start_exec(const std::shared_ptr<Task>& task, const std::share
   try {
     runtime::write_file_atomic(process_file, p->spec, 0600);
     std::vector<std::string> args{"exec", "--process", process_file.string(), "--detach", "--pid-file", pid_file.string()};
-    RuntimeStdio stdio(p->terminal, p->stdin_path, p->stdout_path, p->stderr_path,
+    RuntimeStdio stdio(p->terminal, p->stdin_path, p->stdout_path, p->stderr_path, {t.id, config_.ns},
                        exec_file(t.bundle, p->exec_id, ".sock"), args);
     args.push_back(t.id);
     run_runtime(t.runtime, args, stdio.options(std::filesystem::path(t.bundle) / kRuntimeLogFile));
     p->pid = runtime::read_pid_file(pid_file);  // the holder: re-parented to us now that runz exec exited
     p->tty = stdio.take_terminal();
+    p->logger = stdio.take_logger();
   } catch (...) {
     remove_files();
     std::lock_guard lock(mu_);
@@ -118,6 +119,7 @@ task::DeleteResponse TaskService::remove_exec(Task& t, const std::shared_ptr<Pro
     exit = p->exit;
   }
   stop_waiter(*p);
+  p->logger.reset();
   {
     std::lock_guard lock(mu_);
     t.execs.erase(p->exec_id);

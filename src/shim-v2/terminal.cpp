@@ -43,17 +43,6 @@ bool wait_readable(int fd, int stop) {
   }
 }
 
-bool write_all_fd(int fd, const char* data, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 // runz sends the master before it returns: this only bounds a runz that broke the protocol
 constexpr std::chrono::seconds kConsoleMasterTimeout{5};
 
@@ -80,10 +69,9 @@ UniqueFd ConsoleSocket::receive_master(std::chrono::milliseconds timeout) {
   });
 }
 
-Terminal::Terminal(UniqueFd master, std::string_view stdin_path, std::string_view stdout_path)
-    : master_(std::move(master)), stop_(new_eventfd()), output_done_(new_eventfd()) {
-  if (!stdin_path.empty()) in_ = open_stdin(stdin_path);
-  if (!stdout_path.empty()) out_ = open_output(stdout_path);
+Terminal::Terminal(UniqueFd master, UniqueFd in, UniqueFd out)
+    : master_(std::move(master)), in_(std::move(in)), out_(std::move(out)), stop_(new_eventfd()),
+      output_done_(new_eventfd()) {
   output_ = std::thread([this] { copy_output(); });
   if (in_) input_ = std::thread([this] { copy_input(); });
 }
@@ -114,7 +102,7 @@ void Terminal::copy_input() noexcept {
     ssize_t n = ::read(in_.get(), buf.data(), buf.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
-    if (!write_all_fd(master_.get(), buf.data(), static_cast<size_t>(n))) break;
+    if (!try_write_all(master_.get(), {buf.data(), static_cast<size_t>(n)})) break;
   }
 }
 
@@ -125,21 +113,28 @@ void Terminal::copy_output() noexcept {
     ssize_t n = ::read(master_.get(), buf.data(), buf.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
-    if (out_ && !write_all_fd(out_.get(), buf.data(), static_cast<size_t>(n))) out_.reset();  // reader gone: drop
+    if (out_ && !try_write_all(out_.get(), {buf.data(), static_cast<size_t>(n)})) out_.reset();  // reader gone: drop
   }
   signal_eventfd(output_done_.get());
 }
 
 RuntimeStdio::RuntimeStdio(bool terminal, std::string_view in, std::string_view out, std::string_view err,
-                           const std::filesystem::path& console_socket, std::vector<std::string>& args)
-    : in_(in), out_(out) {
+                           const StdioOwner& owner, const std::filesystem::path& console_socket,
+                           std::vector<std::string>& args) {
   if (!terminal) {
-    fds_ = open_stdio(in, out, err);
+    fds_ = open_stdio(in, out, err, owner);
     return;
   }
   // runz's own stdio: /dev/null, not captured, so nothing runz leaves running can hold a pipe of ours open
   // (its errors come from the --log file)
-  fds_ = open_stdio("", "", "");
+  fds_ = open_stdio("", "", "", owner);
+  if (!in.empty()) tty_io_.in = open_stdin(in);
+  if (out.starts_with(kBinaryScheme)) {
+    tty_io_.logger = std::make_unique<LogBinary>(out, owner.id, owner.ns);
+    tty_io_.out = tty_io_.logger->take_stdout();
+  } else if (!out.empty()) {
+    tty_io_.out = open_output(out);
+  }
   console_.emplace(console_socket);
   args.insert(args.end(), {"--console-socket", console_socket.string()});
 }
@@ -155,7 +150,12 @@ RunOptions RuntimeStdio::options(const std::filesystem::path& log_file) const {
 
 std::unique_ptr<Terminal> RuntimeStdio::take_terminal() {
   if (!console_) return nullptr;
-  return std::make_unique<Terminal>(console_->receive_master(kConsoleMasterTimeout), in_, out_);
+  return std::make_unique<Terminal>(console_->receive_master(kConsoleMasterTimeout), std::move(tty_io_.in),
+                                    std::move(tty_io_.out));
+}
+
+std::unique_ptr<LogBinary> RuntimeStdio::take_logger() {
+  return fds_.logger ? std::move(fds_.logger) : std::move(tty_io_.logger);
 }
 
 }  // namespace runz::shim

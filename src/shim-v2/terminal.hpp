@@ -37,8 +37,8 @@ class ConsoleSocket {
 
 class Terminal {
  public:
-  // Starts the copies. `stdin_path` may be "" (nothing typed); `stdout_path` "" drops the output.
-  Terminal(UniqueFd master, std::string_view stdin_path, std::string_view stdout_path);
+  // Starts the copies. `in` may be invalid (nothing typed), `out` too (the output is dropped).
+  Terminal(UniqueFd master, UniqueFd in, UniqueFd out);
   ~Terminal();  // stops both copies
   Terminal(const Terminal&) = delete;
   Terminal& operator=(const Terminal&) = delete;
@@ -60,16 +60,18 @@ class Terminal {
 // A process's stdio for the one runz call that starts it (create, exec): without a terminal, containerd's
 // fifos themselves are runz's stdio (the monitor relays them); with one, `--console-socket` goes on runz's
 // command line and, once runz returned, take_terminal() receives the master and starts the copies.
+// A binary:// logger is started here and outlives the call (take_logger).
 class RuntimeStdio {
  public:
   RuntimeStdio(bool terminal, std::string_view in, std::string_view out, std::string_view err,
-               const std::filesystem::path& console_socket, std::vector<std::string>& args);
+               const StdioOwner& owner, const std::filesystem::path& console_socket, std::vector<std::string>& args);
   RunOptions options(const std::filesystem::path& log_file) const;
   std::unique_ptr<Terminal> take_terminal();  // nullptr without a terminal
+  std::unique_ptr<LogBinary> take_logger();   // nullptr without binary://
 
  private:
-  std::string in_, out_;
-  TaskStdio fds_;
+  TaskStdio fds_;     // runz's stdio
+  TaskStdio tty_io_;  // with a terminal: what the copies read and write
   std::optional<ConsoleSocket> console_;
 };
 

@@ -92,32 +92,44 @@ stop_containerd() {
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
 size() { wc -c <"$1" | tr -d ' '; }
 
-# blob FILE: moves FILE into the layout's blobs as sha256:<digest>; prints "<digest> <size>"
+# blob FILE: copies FILE into the layout's blobs as sha256:<digest>; prints "<digest> <size>"
 blob() {
   _d=$(sha256 "$1")
   _s=$(size "$1")
-  mv "$1" "$L/blobs/sha256/$_d"
+  cp "$1" "$L/blobs/sha256/$_d"
   echo "$_d $_s"
 }
 
-# build_image: an OCI image layout (one uncompressed layer: busybox-static and applet links), written by
-# hand, archived with tar and imported with `ctr image import`. No registry, no network.
-build_image() {
-  L=$RUNZ_TEST_TMP/oci
+# build_layer: one uncompressed layer (busybox-static and applet links) and the image config naming it;
+# sets LAYER_TAR, LAYER_DIGEST, CONFIG_JSON and CONFIG_DIGEST
+build_layer() {
   R=$RUNZ_TEST_TMP/layer-root
-  rm -rf "$L" "$R"
-  mkdir -p "$L/blobs/sha256" "$R/bin" "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/etc"
+  rm -rf "$R"
+  mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/etc"
   cp /bin/busybox "$R/bin/busybox" || fail "no /bin/busybox in dom0"
   for a in sh echo cat sleep ls ps true false id hostname uname; do ln -s busybox "$R/bin/$a"; done
-  (cd "$R" && tar -cf "$RUNZ_TEST_TMP/layer.tar" bin proc dev sys tmp etc) || fail "tar layer"
-  set -- $(blob "$RUNZ_TEST_TMP/layer.tar")
-  layer_digest=$1 layer_size=$2
-  cat >"$RUNZ_TEST_TMP/config.json" <<EOF
+  LAYER_TAR=$RUNZ_TEST_TMP/layer.tar
+  (cd "$R" && tar -cf "$LAYER_TAR" bin proc dev sys tmp etc) || fail "tar layer"
+  LAYER_DIGEST=$(sha256 "$LAYER_TAR")
+  CONFIG_JSON=$RUNZ_TEST_TMP/config.json
+  cat >"$CONFIG_JSON" <<EOF
 {"architecture":"amd64","os":"linux",
  "config":{"Env":["PATH=/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},
- "rootfs":{"type":"layers","diff_ids":["sha256:$layer_digest"]}}
+ "rootfs":{"type":"layers","diff_ids":["sha256:$LAYER_DIGEST"]}}
 EOF
-  set -- $(blob "$RUNZ_TEST_TMP/config.json")
+  CONFIG_DIGEST=$(sha256 "$CONFIG_JSON")
+}
+
+# build_image: build_layer's image as an OCI image layout written by hand, archived with tar and imported
+# with `ctr image import`. No registry, no network.
+build_image() {
+  build_layer
+  L=$RUNZ_TEST_TMP/oci
+  rm -rf "$L"
+  mkdir -p "$L/blobs/sha256"
+  set -- $(blob "$LAYER_TAR")
+  layer_digest=$1 layer_size=$2
+  set -- $(blob "$CONFIG_JSON")
   config_digest=$1 config_size=$2
   cat >"$RUNZ_TEST_TMP/manifest.json" <<EOF
 {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
