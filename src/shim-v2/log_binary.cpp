@@ -4,13 +4,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <optional>
+#include <utility>
 
+#include "common/child.hpp"
 #include "common/error.hpp"
 
 namespace runz::shim {
@@ -40,8 +40,7 @@ std::string unescape(std::string_view s, bool query, std::string_view uri) {
   return out;
 }
 
-// Waits until fd is readable or hung up; false on timeout (or a failing poll). A pidfd is readable once the
-// process exited.
+// Waits until fd is readable or hung up; false on timeout (or a failing poll).
 bool wait_readable(int fd, std::chrono::milliseconds timeout) noexcept {
   pollfd p{fd, POLLIN, 0};
   int n;
@@ -124,12 +123,6 @@ LogBinary::LogBinary(std::string_view uri, std::string_view container_id, std::s
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw_errno("stdio " + quoted(uri) + ": start logging binary " + quoted(cmd.path), rc);
-  pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-  if (!pidfd_) {
-    int e = errno;
-    stop();
-    throw_errno("pidfd_open logging binary", e);
-  }
   for (auto& fd : fds) fd.reset();  // ours closed: EOF on ready_r once the program closes fd 5
 
   // Ready: the program wrote to or closed fd 5.
@@ -145,16 +138,9 @@ LogBinary::LogBinary(std::string_view uri, std::string_view container_id, std::s
 LogBinary::~LogBinary() { stop(); }
 
 void LogBinary::stop() noexcept {
-  if (pid_ <= 0) return;
   stdout_w_.reset();
   stderr_w_.reset();
-  ::kill(pid_, SIGTERM);
-  bool exited = pidfd_ && wait_readable(pidfd_.get(), stop_grace_);
-  if (!exited) ::kill(pid_, SIGKILL);
-  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  pid_ = -1;
-  pidfd_.reset();
+  terminate_child(std::exchange(pid_, -1), stop_grace_);
 }
 
 }  // namespace runz::shim

@@ -50,7 +50,6 @@ class LogBinary {
  private:
   std::chrono::milliseconds stop_grace_;
   pid_t pid_ = -1;
-  UniqueFd pidfd_;
   UniqueFd stdout_w_, stderr_w_;
 };
 

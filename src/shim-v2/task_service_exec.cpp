@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <utility>
 
+#include "common/child.hpp"
 #include "runtime/atomic_file.hpp"
 #include "shim-v2/process_io.hpp"
 #include "shim-v2/proto/containerd/events/task.pb.h"
@@ -22,6 +25,8 @@ namespace {
 
 // containerd's identifier rules (identifiers.Validate): they also make the id safe in a file name.
 constexpr size_t kMaxExecIdLength = 76;
+// An exec holder ended because its Start failed: time for the forwarded SIGTERM before SIGKILL.
+constexpr std::chrono::seconds kHolderStopGrace{5};
 
 void validate_exec_id(const std::string& id) {
   const bool chars_ok = std::all_of(id.begin(), id.end(), [](char c) {
@@ -92,6 +97,9 @@ void TaskService::start_exec(const std::shared_ptr<Task>& task, const std::share
     p->logger = stdio.take_logger();
   } catch (...) {
     remove_files();
+    // runz exec succeeded but the terminal did not come: end its holder (SIGTERM is forwarded to the
+    // process in the zone) rather than leave it running unwatched
+    if (p->pid > 0) terminate_child(std::exchange(p->pid, 0), kHolderStopGrace);
     std::lock_guard lock(mu_);
     p->starting = false;
     throw;

@@ -15,6 +15,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/child.hpp"
 #include "common/error.hpp"
 #include "xen/log.hpp"
 
@@ -105,19 +106,8 @@ void ChildProcess::stop() noexcept {
   if (identity_.pid <= 0) return;
   const pid_t pid = std::exchange(identity_.pid, 0);
   identity_ = {};
-  ::kill(pid, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + kStopGrace;
-  int status = 0;
-  for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) return;
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  log_warning("helper process " + std::to_string(pid) + " ignored SIGTERM; sending SIGKILL");
-  ::kill(pid, SIGKILL);
-  if (::waitpid(pid, &status, 0) < 0 && errno != ECHILD)
-    log_error("waitpid " + std::to_string(pid) + ": " + std::strerror(errno));
+  if (!terminate_child(pid, kStopGrace))
+    log_warning("helper process " + std::to_string(pid) + " ignored SIGTERM; it got SIGKILL");
 }
 
 void kill_recorded(const runtime::HostProcess& process) noexcept {

@@ -443,15 +443,22 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
     out_pending += outgoing_raw_;
     outgoing_raw_.clear();
     if (relay_stdin_ && stdio_.in.valid()) stdins.emplace_back(kMainHandle, stdio_.in.get());
-    for (const auto& [handle, p] : execs_)
-      if (p.relay_stdin && p.stdio.in.valid()) stdins.emplace_back(handle, p.stdio.in.get());
     if (relay_stdin_ && !exit_ && cfg_.config.process && cfg_.config.process->terminal && stdio_.out.valid())
       terminals.emplace_back(kMainHandle, stdio_.out.get());
-    for (const auto& [handle, p] : execs_)
-      if (p.relay_stdin && p.terminal && p.stdio.out.valid()) terminals.emplace_back(handle, p.stdio.out.get());
+    for (const auto& [handle, p] : execs_) {
+      if (!p.relay_stdin) continue;
+      if (p.stdio.in.valid()) stdins.emplace_back(handle, p.stdio.in.get());
+      if (p.terminal && p.stdio.out.valid()) terminals.emplace_back(handle, p.stdio.out.get());
+    }
   }
-  const std::string resizes = terminal_resizes_.changed_frames(terminals);
-  out_pending += double_0f_ ? ap::double_sysrq_prefix(resizes) : resizes;
+  // Window sizes are polled (a pty master gets no event when its size changes), at most every
+  // kPumpTerminalPoll however busy the stdio is.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_terminal_poll_ >= kPumpTerminalPoll) {
+    last_terminal_poll_ = now;
+    const std::string resizes = terminal_resizes_.changed_frames(terminals);
+    out_pending += double_0f_ ? ap::double_sysrq_prefix(resizes) : resizes;
+  }
   if (!out_pending.empty()) {
     size_t n = console_->write_some(std::as_bytes(std::span(out_pending.data(), out_pending.size())));
     out_pending.erase(0, n);
