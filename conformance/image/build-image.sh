@@ -5,7 +5,8 @@
 #   <out>/conformance/image/<key>/xen            Xen 4.17 (zcat /boot/xen-4.17-amd64.gz), QEMU's -kernel
 #   <out>/conformance/image/<key>/vmlinuz        the Debian kernel, dom0's kernel (first -initrd module)
 #   <out>/conformance/image/<key>/base.cpio      dom0's initramfs (busybox, Xen toolstack + libraries,
-#                                                kernel modules, containerd/ctr/runc, dpkg, and runz
+#                                                kernel modules, containerd/ctr/runc, dockerd/docker,
+#                                                podman/conmon, dpkg, and runz
 #                                                installed from its .deb by dpkg)
 # runz gets into the image the way it gets onto a Debian host: `dpkg --root=<image root> -i runz_*.deb`. The
 # .deb is packaging/build-deb.sh --prebuilt DIR (the build dir's own binaries, packaged by debian/rules, no
@@ -102,20 +103,45 @@ kernel_pkg() {
   [ -z "$p" ] || printf '%s\n%s\n' "$lists" "$p" >"$memo"
   echo "$p"
 }
+# cached_deb PKG: the path of PKG's .deb in the cache, downloaded by name if it is not there yet
+cached_deb() {
+  local d
+  d=$(ls -t "$CACHE/debs/$1"_*.deb 2>/dev/null | head -1 || true)
+  if [ -z "$d" ]; then
+    log "downloading $1 into $CACHE/debs"
+    (cd "$CACHE/debs" && apt-get download "$1" >&2)
+    d=$(ls -t "$CACHE/debs/$1"_*.deb | head -1)
+  fi
+  echo "$d"
+}
 KPKG=${RUNZ_KERNEL_PKG:-$(kernel_pkg)}
 KDEB=""
 if [ -n "$KPKG" ]; then
-  KDEB=$(ls -t "$CACHE/debs/${KPKG}"_*.deb 2>/dev/null | head -1 || true)
-  if [ -z "$KDEB" ]; then
-    log "downloading $KPKG into $CACHE/debs"
-    (cd "$CACHE/debs" && apt-get download "$KPKG" >&2)
-    KDEB=$(ls -t "$CACHE/debs/${KPKG}"_*.deb | head -1)
-  fi
+  KDEB=$(cached_deb "$KPKG")
 else
   KDEB=$(ls -t "$CACHE"/debs/linux-image-*-amd64_*.deb 2>/dev/null | head -1 || true)
   [ -n "$KDEB" ] || { log "cannot tell which kernel package to use (apt-cache failed) and none is cached"; exit 1; }
   log "apt-cache gave no kernel package; using cached $KDEB"
 fi
+
+# 1b. Container clients from their .debs (downloaded, never installed: docker.io's would start a daemon on
+# this machine): the programs the docker and podman suites drive with runz as their runtime. Their shared
+# libraries come from the host like everyone's (scripts/deps.sh installs the ones nothing else pulls in).
+CLIENTS="docker.io:/usr/sbin/dockerd,/usr/bin/docker podman:/usr/bin/podman conmon:/usr/bin/conmon"
+CLIENT_DEBS=() CLIENT_FILES=() CLIENT_PATHS=() # the .debs; extracted files; their paths in the image
+for c in $CLIENTS; do
+  pkg=${c%%:*} files=${c#*:}
+  deb=$(cached_deb "$pkg")
+  x=$CACHE/debs/x-$pkg
+  if [ ! -f "$x/.from" ] || [ "$(cat "$x/.from")" != "$(basename "$deb")" ]; then
+    rm -rf "$x"
+    mkdir -p "$x"
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" $(tr ',' '\n' <<<"$files" | sed 's|^|.|')
+    basename "$deb" >"$x/.from"
+  fi
+  CLIENT_DEBS+=("$deb")
+  for f in ${files//,/ }; do CLIENT_FILES+=("$x$f"); CLIENT_PATHS+=("$f"); done
+done
 
 # 2. runz's install tree → stage (DESTDIR-style): what the .deb is made from (fingerprint, ldd closure)
 STAGE=$IMGROOT/stage
@@ -144,7 +170,7 @@ PKG_SUM=$(cd "$REPO/packaging" && { [ -z "$DEB_ARG" ] || sha256sum "$DEB_ARG"; }
 # change whenever a package is installed or upgraded) plus the content of the scripts and the install tree.
 # If it was seen before, the key it gave then is the key now: no ldd, dpkg -S or hashing of ~200 MB.
 FP=$( {
-  stat -L -c '%n %s %Y %i' "${HOST_FILES[@]}" "$KDEB" /etc/ld.so.cache /var/lib/dpkg/status 2>&1
+  stat -L -c '%n %s %Y %i' "${HOST_FILES[@]}" "$KDEB" "${CLIENT_DEBS[@]}" /etc/ld.so.cache /var/lib/dpkg/status 2>&1
   (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
   echo "$STAGE_SUM"
   echo "$PKG_SUM"
@@ -171,8 +197,14 @@ closure() { # prints absolute library paths needed by the ELF files given
   done | sort -u
 }
 mapfile -t STAGE_ELFS < <(find "$STAGE" -type f | sort)
-mapfile -t LIBS < <(closure "${HOST_FILES[@]}" "${STAGE_ELFS[@]}")
+mapfile -t LIBS < <(closure "${HOST_FILES[@]}" "${CLIENT_FILES[@]}" "${STAGE_ELFS[@]}")
 ALL_HOST=("${HOST_FILES[@]}" "${LIBS[@]}")
+for f in "${CLIENT_FILES[@]}"; do
+  if ldd "$f" 2>&1 | grep -q 'not found'; then
+    log "$f needs libraries this host lacks (scripts/deps.sh installs them): $(ldd "$f" | grep 'not found' | tr -s ' \t\n' ' ')"
+    exit 1
+  fi
+done
 for f in "${ALL_HOST[@]}"; do [ -e "$f" ] || { log "missing host file $f (is scripts/deps.sh done?)"; exit 1; }; done
 
 # 4. runz's .deb: packaged from the build dir's binaries (no compile), or --deb
@@ -215,6 +247,8 @@ INPUTS=$IMGROOT/inputs.$$
   sha256sum "${ALL_HOST[@]}"
   echo "# kernel"
   (cd "$(dirname "$KDEB")" && sha256sum "$(basename "$KDEB")")
+  echo "# container clients"
+  (cd "$CACHE/debs" && for d in "${CLIENT_DEBS[@]}"; do sha256sum "$(basename "$d")"; done)
   echo "# install tree"
   echo "$STAGE_SUM"
   echo "# runz .deb"
@@ -256,6 +290,7 @@ zcat /boot/xen-4.17-amd64.gz >"$WORK/xen"
 for f in "${HOST_FILES[@]}" "${LIBS[@]}"; do
   [ "$f" = /boot/xen-4.17-amd64.gz ] || put "$f"
 done
+for i in "${!CLIENT_FILES[@]}"; do install -D -m 0755 "${CLIENT_FILES[$i]}" "$R${CLIENT_PATHS[$i]}"; done
 for l in $XENSTORE_LINKS; do ln -s xenstore "$R/usr/bin/$l"; done
 for l in $KMOD_LINKS; do ln -s ../bin/kmod "$R/usr/sbin/$l"; done
 # busybox applets as symlinks, where no real program is installed

@@ -15,7 +15,7 @@ RUNZ_REPO=$(cd "$RUNZ_CONF_DIR/.." && pwd)
 BUILD_DIR=${RUNZ_BUILD_DIR:-}
 LOG_ROOT=""
 QEMU_MEM=${RUNZ_QEMU_MEM:-3072}   # MiB for the whole machine (Xen + dom0 + zones)
-DOM0_MEM=${RUNZ_DOM0_MEM:-1024M}
+DOM0_MEM=${RUNZ_DOM0_MEM:-1536M}
 QEMU_SMP=${RUNZ_QEMU_SMP:-2}
 # -cpu max,-smap: with SMAP, Xen's PV dom0 crashes under QEMU 7.2 TCG (see the shared notes).
 # -pcid,-invpcid: with them, dom0 processes died at random (segfault / general protection fault in freshly
@@ -51,7 +51,7 @@ common options:
   --log-dir DIR     where logs go (default: <build dir>/conformance/logs)
   --add HOST:DOM0   copy a host file or directory into dom0 at DOM0 for this boot (repeatable; replaces
                     a file of the image, e.g. --add build/release/src/runtime/runz:/usr/bin/runz)
-  --mem MIB         QEMU memory (default 3072); --dom0-mem SIZE (default 1024M)
+  --mem MIB         QEMU memory (default 3072); --dom0-mem SIZE (default 1536M)
   --timeout SECS    hard limit for the boot (default 1800)
   --no-build        use the newest image already built, do not check the cache key
   -v, --verbose     show the whole serial console live

@@ -22,12 +22,7 @@ log "ctr run -t tt1"
   -- ctr --address "$SOCK" --namespace "$NS" run -t --rm --runtime "$RUNTIME" "$IMAGE" tt1 /bin/sh \
   >"$RUNZ_TEST_TMP/tty.out" 2>"$RUNZ_TEST_TMP/tty.err"
 rc=$?
-echo "--- terminal"; cat "$RUNZ_TEST_TMP/tty.out"; echo; echo "--- recvtty"; cat "$RUNZ_TEST_TMP/tty.err"
-[ "$rc" = 0 ] || shim_fail "the terminal session did not go as expected (runz-recvtty exit $rc)"
-grep -q 'command exited 3' "$RUNZ_TEST_TMP/tty.err" || shim_fail "ctr run -t did not exit 3"
-grep -q 'typed-42' "$RUNZ_TEST_TMP/tty.out" || shim_fail "last command's output missing"
-echoes=$(grep -o 'echo typed-\$((6\*7))' "$RUNZ_TEST_TMP/tty.out" | wc -l)
-[ "$echoes" = 1 ] || shim_fail "typed input echoed $echoes times, want once"
+check_shell_session shim_fail "$rc" "$RUNZ_TEST_TMP/tty.out" "$RUNZ_TEST_TMP/tty.err" 3
 wait_for 30 no_shim || shim_fail "shim still running after ctr run -t --rm"
 assert_clean tt1
 

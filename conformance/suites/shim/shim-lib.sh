@@ -151,6 +151,32 @@ EOF
   log "image $IMAGE imported (manifest sha256:$manifest_digest)"
 }
 
+# build_docker_archive TAG FILE: build_layer's image as a `docker save` archive named TAG in FILE (the
+# format Docker 20.10's and Podman's `load` read)
+build_docker_archive() {
+  build_layer
+  _a=$RUNZ_TEST_TMP/docker-archive
+  rm -rf "$_a"
+  mkdir -p "$_a/$LAYER_DIGEST"
+  cp "$LAYER_TAR" "$_a/$LAYER_DIGEST/layer.tar"
+  cp "$CONFIG_JSON" "$_a/$CONFIG_DIGEST.json"
+  echo "[{\"Config\":\"$CONFIG_DIGEST.json\",\"RepoTags\":[\"$1\"],\"Layers\":[\"$LAYER_DIGEST/layer.tar\"]}]" \
+    >"$_a/manifest.json"
+  (cd "$_a" && tar -cf "$2" manifest.json "$CONFIG_DIGEST.json" "$LAYER_DIGEST") || fail "tar $2"
+}
+
+# check_shell_session FAILFN RC OUT ERR STATUS: a `runz-recvtty --spawn` session (exit RC, terminal output
+# in OUT, its report in ERR) with a shell that ended on the typed line `echo typed-$((6*7)); exit STATUS`:
+# the client exited STATUS, that line ran and was echoed once (a second echo: a cooked pty on the way)
+check_shell_session() {
+  echo "--- terminal"; cat "$3"; echo; echo "--- recvtty"; cat "$4"
+  [ "$2" = 0 ] || $1 "the terminal session did not go as expected (runz-recvtty exit $2)"
+  grep -q "command exited $5" "$4" || $1 "the client did not exit $5"
+  grep -q 'typed-42' "$3" || $1 "last command's output missing"
+  _echoes=$(grep -o 'echo typed-\$((6\*7))' "$3" | wc -l)
+  [ "$_echoes" = 1 ] || $1 "typed input echoed $_echoes times, want once"
+}
+
 runz_domains() { other_domains | grep '^runz-'; }
 # pids_matching ERE: pids whose command line matches (dom0 has no pgrep); never this shell or its children
 pids_matching() {
