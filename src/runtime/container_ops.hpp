@@ -10,8 +10,11 @@
 #include <cstdint>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "runtime/container_load.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/zone.hpp"
 
 namespace runz::runtime {
 
@@ -31,6 +34,10 @@ void start_container(const Runtime& rt, std::string_view id);
 void kill_container(const Runtime& rt, std::string_view id, int signal, bool all);
 void pause_container(const Runtime& rt, std::string_view id);
 void resume_container(const Runtime& rt, std::string_view id);
+// `runz update`: new limits (an OCI LinuxResources document) for a created, running or paused container's
+// zone; `runz events`: what its zone uses.
+void update_container(const Runtime& rt, std::string_view id, const nlohmann::json& resources);
+ZoneUsage container_usage(const Runtime& rt, std::string_view id);
 // Without `force` only created or stopped containers; with it, a live monitor is SIGKILLed first. Either way
 // the zone is cleaned up from the recorded ZoneRecord and the state dir removed.
 void delete_container(const Runtime& rt, std::string_view id, bool force);

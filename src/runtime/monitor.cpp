@@ -160,6 +160,14 @@ json Monitor::dispatch(const json& request) {
     return {{"ok", true}, {"status", status_}};
   } else if (op == "signal-exec") {
     zone_->signal_exec(request.at("handle").get<uint32_t>(), request.at("signal").get<int>());
+  } else if (op == "stats") {
+    const ZoneUsage u = zone_->usage();
+    return {{"ok", true},
+            {"cpuTimeNs", u.cpu_time_ns},
+            {"memoryBytes", u.memory_bytes},
+            {"memoryLimitBytes", u.memory_limit_bytes}};
+  } else if (op == "update") {
+    zone_->update(spec::parse_resources(request.at("resources")));
   } else {
     throw Error("unknown monitor request " + runz::quoted(op));
   }

@@ -61,6 +61,14 @@ void MonitorClient::pause() const { call({{"op", "pause"}}); }
 void MonitorClient::resume() const { call({{"op", "resume"}}); }
 std::string MonitorClient::state() const { return call({{"op", "state"}}).at("status").get<std::string>(); }
 
+ZoneUsage MonitorClient::stats() const {
+  const nlohmann::json a = call({{"op", "stats"}});
+  return ZoneUsage{a.at("cpuTimeNs").get<uint64_t>(), a.at("memoryBytes").get<uint64_t>(),
+                   a.at("memoryLimitBytes").get<uint64_t>()};
+}
+
+void MonitorClient::update(const nlohmann::json& resources) const { call({{"op", "update"}, {"resources", resources}}); }
+
 ExecConnection MonitorClient::exec(const nlohmann::json& process, const std::vector<int>& stdio) const {
   UniqueFd fd = connect();
   send_with_fds(fd.get(), nlohmann::json{{"op", "exec"}, {"process", process}}.dump() + "\n", stdio);

@@ -5,6 +5,8 @@
 //   {"op":"exec","process":{..}} with stdin/stdout/stderr attached (SCM_RIGHTS): answered once started
 //     ({"pid":..,"handle":..}), then again on the same connection when it ended ({"exitStatus":..})
 //   {"op":"signal-exec","handle":N,"signal":S}
+//   {"op":"stats"}  answered with "cpuTimeNs", "memoryBytes", "memoryLimitBytes" (ZoneUsage)
+//   {"op":"update","resources":{..}}  an OCI LinuxResources document for Zone::update
 // Answers: {"ok":true,...} or {"ok":false,"error":"..."}; "state" adds "status", "wait" adds "exitStatus"
 // and, when killed by a signal, "signal".
 #pragma once
@@ -43,6 +45,8 @@ class MonitorClient {
   void kill(int signal, bool all) const;
   void pause() const;
   void resume() const;
+  ZoneUsage stats() const;
+  void update(const nlohmann::json& resources) const;  // an OCI LinuxResources document
   std::string state() const;
   ZoneExit wait() const;
   // `stdio`: the process's stdin, stdout and stderr (passed to the monitor, which relays them).

@@ -66,6 +66,13 @@ class FakeZone final : public Zone {
     return ExecStarted{handle, 100 + static_cast<int32_t>(handle)};
   }
   void signal_exec(uint32_t, int) override {}
+  ZoneUsage usage() override { return ZoneUsage{123456789, 40960, 81920}; }
+  // What it was given, for the test (this runs in the forked monitor): as JSON in marker/updated.
+  void update(const runz::spec::Resources& resources) override {
+    if (resources.memory && resources.memory->limit && *resources.memory->limit > 1 << 30)
+      throw runz::Error("more than the zone booted with");
+    std::ofstream(marker_ / "updated") << runz::spec::to_json(resources).dump();
+  }
   ZoneExit wait_exit() override {
     std::unique_lock lock(mutex_);
     exited_cv_.wait(lock, [&] { return exit_.has_value(); });
@@ -281,6 +288,33 @@ TEST_CASE("pause and resume go through the monitor") {
   REQUIRE(listed.size() == 1);
   CHECK(listed[0].id == "c7");
   delete_container(f.rt, "c7", true);
+}
+
+TEST_CASE("update and stats go through the monitor; a malformed document or a stopped container is refused") {
+  Fixture f;
+  CreateOptions options;
+  options.id = "c8";
+  options.bundle = f.bundle;
+  create_container(f.rt, options);
+  start_container(f.rt, "c8");
+  update_container(f.rt, "c8", {{"memory", {{"limit", 268435456}}}, {"cpu", {{"shares", 2048}, {"quota", 50000}}}});
+  const auto updated = nlohmann::json::parse(slurp(f.tmp.path / "updated"));
+  CHECK(updated["memory"]["limit"] == 268435456);
+  CHECK(updated["cpu"]["shares"] == 2048);
+  CHECK(updated["cpu"]["quota"] == 50000);
+  // the zone's refusal comes back as the error
+  CHECK_THROWS_WITH(update_container(f.rt, "c8", {{"memory", {{"limit", int64_t{1} << 31}}}}),
+                    doctest::Contains("more than the zone booted with"));
+  CHECK_THROWS_WITH(update_container(f.rt, "c8", {{"memory", {{"limit", "lots"}}}}), doctest::Contains("resources.memory.limit"));
+  const ZoneUsage usage = container_usage(f.rt, "c8");
+  CHECK(usage.cpu_time_ns == 123456789);
+  CHECK(usage.memory_bytes == 40960);
+  CHECK(usage.memory_limit_bytes == 81920);
+  kill_container(f.rt, "c8", SIGKILL, false);
+  f.wait_for("c8", Status::Stopped);
+  CHECK_THROWS_WITH(update_container(f.rt, "c8", {{"cpu", {{"shares", 512}}}}), "container not running");
+  CHECK_THROWS_WITH(container_usage(f.rt, "c8"), "container not running");
+  delete_container(f.rt, "c8", false);
 }
 
 TEST_CASE("exec: a second process through the monitor, attached and detached") {

@@ -135,7 +135,10 @@ TEST_CASE("runz --version, unknown verbs and bad options") {
   const Result exec = run_runz({"exec", "x", "true"}, tmp.path);
   CHECK(exec.status == 1);
   CHECK(exec.err.find("container x does not exist") != std::string::npos);
-  const Result update = run_runz({"update", "x"}, tmp.path);
+  const Result update = run_runz({"update", "--memory", "64m", "x"}, tmp.path);
   CHECK(update.status == 1);
-  CHECK(update.err.find("not supported yet") != std::string::npos);
+  CHECK(update.err.find("container x does not exist") != std::string::npos);
+  const Result checkpoint = run_runz({"checkpoint", "x"}, tmp.path);
+  CHECK(checkpoint.status == 1);
+  CHECK(checkpoint.err.find("not supported yet") != std::string::npos);
 }

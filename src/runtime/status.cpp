@@ -12,6 +12,7 @@ std::string refusal(Verb verb, Status status, std::string_view id) {
       return "cannot start a container in the " + state + " state";
     case Verb::Kill:
     case Verb::Pause:
+    case Verb::Update:
       return "container not running";
     case Verb::Resume:
       return "container not paused";
@@ -30,6 +31,7 @@ std::string_view to_string(Verb verb) {
     case Verb::Delete: return "delete";
     case Verb::Pause: return "pause";
     case Verb::Resume: return "resume";
+    case Verb::Update: return "update";
   }
   return "?";
 }
@@ -41,6 +43,7 @@ bool allows(Verb verb, Status status) {
     case Verb::Delete: return can_delete(status);
     case Verb::Pause: return can_pause(status);
     case Verb::Resume: return can_resume(status);
+    case Verb::Update: return can_update(status);
   }
   return false;
 }

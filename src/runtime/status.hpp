@@ -19,7 +19,7 @@ namespace runz::runtime {
 using spec::Status;
 
 // The verbs whose legality depends on the status.
-enum class Verb { Start, Kill, Delete, Pause, Resume };
+enum class Verb { Start, Kill, Delete, Pause, Resume, Update };
 
 std::string_view to_string(Verb verb);
 
@@ -30,6 +30,8 @@ constexpr bool can_kill(Status s) { return s == Status::Created || s == Status::
 constexpr bool can_delete(Status s) { return s == Status::Stopped || s == Status::Created; }
 constexpr bool can_pause(Status s) { return s == Status::Running || s == Status::Created; }
 constexpr bool can_resume(Status s) { return s == Status::Paused; }
+// update and events --stats: while the zone is there
+constexpr bool can_update(Status s) { return s == Status::Created || s == Status::Running || s == Status::Paused; }
 
 bool allows(Verb verb, Status status);
 

@@ -53,6 +53,14 @@ struct ZoneExit {
   std::optional<int> signal;
 };
 
+// What the host accounts to a zone, i.e. to its domain: CPU time of all its vCPUs, the memory it holds now
+// and the most it may hold.
+struct ZoneUsage {
+  uint64_t cpu_time_ns = 0;
+  uint64_t memory_bytes = 0;
+  uint64_t memory_limit_bytes = 0;
+};
+
 // An exec'd process: the zone's handle for it and its pid inside the zone.
 struct ExecStarted {
   uint32_t handle = 0;
@@ -75,6 +83,10 @@ class Zone {
   // (its stdio drained), or with 128+9 when the zone went away first; it must not call back into the Zone.
   virtual ExecStarted exec(const spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit) = 0;
   virtual void signal_exec(uint32_t handle, int sig) = 0;
+  virtual ZoneUsage usage() = 0;
+  // New limits for the running zone (`runz update`): what applies to a domain is applied, the rest is
+  // left as it was (see the implementation); throws for a change the zone cannot make.
+  virtual void update(const spec::Resources& resources) = 0;
 };
 
 class ZoneFactory {

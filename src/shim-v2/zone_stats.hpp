@@ -20,11 +20,7 @@ namespace cgroup2 = io::containerd::cgroups::v2;
 
 inline constexpr std::string_view kCgroup2MetricsType = "io.containerd.cgroups.v2.Metrics";
 
-struct ZoneUsage {
-  std::uint64_t cpu_time_ns = 0;
-  std::uint64_t memory_bytes = 0;
-  std::uint64_t memory_limit_bytes = 0;
-};
+using ZoneUsage = runtime::ZoneUsage;
 
 // Reads the recorded zone's domain (by domid, and only while its handle is still the recorded UUID).
 // Throws runz::Error with ENOENT if that domain is gone, EINVAL for a malformed record.

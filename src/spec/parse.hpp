@@ -29,11 +29,14 @@ Config load_config(const std::filesystem::path& bundle);
 Config parse_config(const nlohmann::json& document);
 Process parse_process(const nlohmann::json& process);
 Linux parse_linux(const nlohmann::json& linux_object);
+// A LinuxResources document alone (`runz update --resources`; errors carry "resources." paths).
+Resources parse_resources(const nlohmann::json& resources);
 
 // Back to OCI JSON. parse_config(to_json(c)) == c for any c that parse_config produced.
 nlohmann::json to_json(const Config& config);
 nlohmann::json to_json(const Process& process);
 nlohmann::json to_json(const Linux& linux_section);
+nlohmann::json to_json(const Resources& resources);
 
 // `process` is optional in the spec but `create`/`run` need it: returns it or throws
 // ConfigError("process", "is required to create a container").

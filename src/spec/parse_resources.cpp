@@ -208,3 +208,13 @@ nlohmann::json write_resources(const Resources& r) {
 }
 
 }  // namespace runz::spec::detail
+
+namespace runz::spec {
+
+Resources parse_resources(const nlohmann::json& resources) {
+  return detail::read_resources(detail::Node(resources, "resources", "resources"));
+}
+
+nlohmann::json to_json(const Resources& resources) { return detail::write_resources(resources); }
+
+}  // namespace runz::spec

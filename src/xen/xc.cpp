@@ -136,6 +136,36 @@ void XcHandle::set_memmap_limit_kib(DomId domid, uint64_t limit_kib) {
     throw_errno(dom_context("xc_domain_set_memmap_limit " + std::to_string(limit_kib) + " KiB", domid));
 }
 
+namespace {
+
+// credit and credit2 both keep a 16-bit weight and cap per domain, in differently named structs
+template <class Params, class Get, class Set>
+void set_weight_cap(xc_interface* xch, DomId domid, std::optional<uint32_t> weight, std::optional<uint32_t> cap,
+                    Get get, Set set, const char* name) {
+  Params p{};
+  if (get(xch, domid, &p) != 0) throw_errno(dom_context(std::string(name) + " get", domid));
+  if (weight) p.weight = static_cast<uint16_t>(*weight);
+  if (cap) p.cap = static_cast<uint16_t>(*cap);
+  if (set(xch, domid, &p) != 0) throw_errno(dom_context(std::string(name) + " set weight " +
+                                                        std::to_string(p.weight) + " cap " + std::to_string(p.cap), domid));
+}
+
+}  // namespace
+
+void XcHandle::set_sched_params(DomId domid, std::optional<uint32_t> weight, std::optional<uint32_t> cap) {
+  int sched = 0;
+  if (xc_sched_id(xch_, &sched) != 0) throw_errno("xc_sched_id");
+  if (sched == XEN_SCHEDULER_CREDIT2) {
+    set_weight_cap<xen_domctl_sched_credit2>(xch_, domid, weight, cap, xc_sched_credit2_domain_get,
+                                             xc_sched_credit2_domain_set, "credit2");
+  } else if (sched == XEN_SCHEDULER_CREDIT) {
+    set_weight_cap<xen_domctl_sched_credit>(xch_, domid, weight, cap, xc_sched_credit_domain_get,
+                                            xc_sched_credit_domain_set, "credit");
+  } else {
+    throw Error(dom_context("Xen's scheduler (id " + std::to_string(sched) + ") has no weight or cap", domid), EOPNOTSUPP);
+  }
+}
+
 uint32_t XcHandle::alloc_unbound_evtchn(DomId domid, DomId remote) {
   xc_evtchn_port_or_error_t port = xc_evtchn_alloc_unbound(xch_, domid, remote);
   if (port < 0) throw_errno(dom_context("xc_evtchn_alloc_unbound (remote " + std::to_string(remote) + ")", domid));

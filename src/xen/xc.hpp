@@ -85,6 +85,9 @@ class XcHandle {
   void set_max_vcpus(DomId domid, uint32_t max_vcpus);
   void set_max_mem_kib(DomId domid, uint64_t max_kib);
   void set_memmap_limit_kib(DomId domid, uint64_t limit_kib);
+  // The scheduler's weight and cap (% of one CPU, 0 = none) for the domain, under credit or credit2
+  // (whichever Xen runs; others have neither: EOPNOTSUPP). nullopt leaves that one as it is.
+  void set_sched_params(DomId domid, std::optional<uint32_t> weight, std::optional<uint32_t> cap);
   // An unbound event channel in `domid` that `remote` may bind to; returns the port in `domid`.
   uint32_t alloc_unbound_evtchn(DomId domid, DomId remote);
   void pause(DomId domid);

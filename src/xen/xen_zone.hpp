@@ -59,6 +59,12 @@ class XenZone final : public runtime::Zone {
   runtime::ExecStarted exec(const spec::Process& process, runtime::ZoneStdio stdio,
                             std::function<void(runtime::ZoneExit)> on_exit) override;
   void signal_exec(uint32_t handle, int sig) override;
+  runtime::ZoneUsage usage() override;
+  // memory.limit: the balloon target (memory/target) and maxmem, down to what the limit makes the zone
+  // (zone_resources.hpp) and back up to, never past, the size it booted with; cpu.shares: the scheduler's
+  // weight (1024 shares = Xen's default 256); cpu.quota/period: its cap (% of one CPU). The rest of
+  // LinuxResources is not a domain's to change and is left as it was.
+  void update(const spec::Resources& resources) override;
 
  private:
   // A process started with exec(): its stdio and what the agent said about it (under mutex_).

@@ -71,7 +71,9 @@ Command parse_verb_command(const std::string& verb, const std::vector<std::strin
   if (verb == "resume") return parse_resume(args);
   if (verb == "ps") return parse_ps(args);
   if (verb == "exec") return parse_exec(args);
-  if (verb == "update" || verb == "events" || verb == "checkpoint" || verb == "restore") {
+  if (verb == "update") return parse_update(args);
+  if (verb == "events") return parse_events(args);
+  if (verb == "checkpoint" || verb == "restore") {
     return UnsupportedCommand{verb};
   }
   throw Error("runz: unknown command " + runz::quoted(verb) + " (see runz --help)");

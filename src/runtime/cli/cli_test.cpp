@@ -98,8 +98,34 @@ TEST_CASE("defaults and the other verbs") {
   CHECK(command_of<PsCommand>(parse({"ps", "--format", "json", "c1"})).json);
   CHECK(command_of<PauseCommand>(parse({"pause", "c1"})).id == "c1");
   CHECK(command_of<ResumeCommand>(parse({"resume", "c1"})).id == "c1");
-  CHECK(command_of<UnsupportedCommand>(parse({"update", "c1"})).verb == "update");
+  CHECK(command_of<UnsupportedCommand>(parse({"checkpoint", "c1"})).verb == "checkpoint");
   CHECK(parse({"--debug", "--log-format=json", "--root=/r", "state", "c1"}).global.root == "/r");
+}
+
+TEST_CASE("update: runc's flags build a LinuxResources document; --resources takes a file or stdin instead") {
+  const auto u = command_of<UpdateCommand>(parse({"update", "--memory", "256m", "--memory-swap", "-1", "--cpu-shares",
+                                                   "512", "--cpu-quota", "50000", "--cpu-period", "100000",
+                                                   "--pids-limit", "64", "c1"}));
+  CHECK(u.id == "c1");
+  CHECK_FALSE(u.resources_file);
+  CHECK(u.resources == nlohmann::json::parse(R"({"memory": {"limit": 268435456, "swap": -1},
+      "cpu": {"shares": 512, "quota": 50000, "period": 100000}, "pids": {"limit": 64}})"));
+  CHECK(command_of<UpdateCommand>(parse({"update", "--memory", "1GB", "c1"})).resources["memory"]["limit"] == 1073741824);
+  CHECK(command_of<UpdateCommand>(parse({"update", "--memory", "4096", "c1"})).resources["memory"]["limit"] == 4096);
+  CHECK(*command_of<UpdateCommand>(parse({"update", "-r", "-", "c1"})).resources_file == "-");
+  CHECK_THROWS_WITH(parse({"update", "--memory", "12x", "c1"}), doctest::Contains("--memory `12x`: not a size"));
+  CHECK_THROWS_WITH(parse({"update", "c1"}), doctest::Contains("nothing to update"));
+  CHECK_THROWS_WITH(parse({"update", "--memory", "1m"}), doctest::Contains("requires exactly 1 argument"));
+}
+
+TEST_CASE("events: --stats once, else a stream every --interval (Go durations)") {
+  const auto e = command_of<EventsCommand>(parse({"events", "--stats", "c1"}));
+  CHECK(e.id == "c1");
+  CHECK(e.stats);
+  CHECK(e.interval == std::chrono::seconds(5));
+  CHECK(command_of<EventsCommand>(parse({"events", "--interval", "500ms", "c1"})).interval == std::chrono::milliseconds(500));
+  CHECK(command_of<EventsCommand>(parse({"events", "--interval=2m", "c1"})).interval == std::chrono::minutes(2));
+  CHECK_THROWS_WITH(parse({"events", "--interval", "5", "c1"}), doctest::Contains("not a duration"));
 }
 
 TEST_CASE("exec: our options end at the container id, the command keeps its own") {

@@ -2,6 +2,7 @@
 // apart from execution (execute) so the exact argv of containerd's runc shim and of Docker is testable.
 #pragma once
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <iosfwd>
@@ -9,6 +10,8 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "runtime/container_ops.hpp"
 #include "runtime/log.hpp"
@@ -53,14 +56,26 @@ struct PsCommand {
   bool json = false;
 };
 struct ExecCommand { ExecOptions options; };
-// update, events, checkpoint, restore: recognised, answered "not supported yet".
+// `update`: new limits, from --resources (a file or "-" for stdin) or from the flags (built into `resources`).
+struct UpdateCommand {
+  std::string id;
+  std::optional<std::string> resources_file;
+  nlohmann::json resources;
+};
+// `events`: the zone's usage as runc's stats events, once (--stats) or every `interval` until it stops.
+struct EventsCommand {
+  std::string id;
+  bool stats = false;
+  std::chrono::milliseconds interval{5000};
+};
+// checkpoint, restore: recognised, answered "not supported yet".
 struct UnsupportedCommand { std::string verb; };
 // --help, --version: text for stdout, exit 0.
 struct PrintCommand { std::string text; };
 
 using Command = std::variant<CreateCommand, RunCommand, StartCommand, StateCommand, KillCommand, DeleteCommand,
                              ListCommand, SpecCommand, FeaturesCommand, PauseCommand, ResumeCommand, PsCommand,
-                             ExecCommand, UnsupportedCommand, PrintCommand>;
+                             ExecCommand, UpdateCommand, EventsCommand, UnsupportedCommand, PrintCommand>;
 
 struct Invocation {
   GlobalOptions global;
@@ -89,6 +104,8 @@ PauseCommand parse_pause(const std::vector<std::string>& args);
 ResumeCommand parse_resume(const std::vector<std::string>& args);
 PsCommand parse_ps(const std::vector<std::string>& args);
 ExecCommand parse_exec(const std::vector<std::string>& args);
+UpdateCommand parse_update(const std::vector<std::string>& args);
+EventsCommand parse_events(const std::vector<std::string>& args);
 
 // Per-verb execution.
 int run(const Runtime& rt, const CreateCommand& command, std::ostream& out);
@@ -104,6 +121,8 @@ int run(const Runtime& rt, const PauseCommand& command, std::ostream& out);
 int run(const Runtime& rt, const ResumeCommand& command, std::ostream& out);
 int run(const Runtime& rt, const PsCommand& command, std::ostream& out);
 int run(const Runtime& rt, const ExecCommand& command, std::ostream& out);
+int run(const Runtime& rt, const UpdateCommand& command, std::ostream& out);
+int run(const Runtime& rt, const EventsCommand& command, std::ostream& out);
 int run(const Runtime& rt, const UnsupportedCommand& command, std::ostream& out);
 int run(const Runtime& rt, const PrintCommand& command, std::ostream& out);
 
