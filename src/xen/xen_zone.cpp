@@ -493,14 +493,10 @@ void XenZone::pump_once(ap::Decoder& decoder, std::string& out_pending) {
       if (p.terminal && p.stdio.out.valid()) terminals.emplace_back(handle, p.stdio.out.get());
     }
   }
-  // Window sizes are polled (a pty master gets no event when its size changes), at most every
-  // kPumpTerminalPoll however busy the stdio is.
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_terminal_poll_ >= kPumpTerminalPoll) {
-    last_terminal_poll_ = now;
-    const std::string resizes = terminal_resizes_.changed_frames(terminals);
-    out_pending += double_0f_ ? ap::double_sysrq_prefix(resizes) : resizes;
-  }
+  // Window sizes are polled (a pty master gets no event when its size changes) on every iteration, before
+  // stdin is read: input typed after a resize must not reach the zone before that resize does.
+  const std::string resizes = terminal_resizes_.changed_frames(terminals);
+  out_pending += double_0f_ ? ap::double_sysrq_prefix(resizes) : resizes;
   if (!out_pending.empty()) {
     size_t n = console_->write_some(std::as_bytes(std::span(out_pending.data(), out_pending.size())));
     out_pending.erase(0, n);

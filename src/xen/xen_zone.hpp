@@ -137,7 +137,6 @@ class XenZone final : public runtime::Zone {
   std::deque<std::string> agent_log_tail_;  // the agent's last LOG lines, for error messages
   std::map<uint32_t, ExecProcess> execs_;
   TerminalResizes terminal_resizes_;  // pump thread only
-  std::chrono::steady_clock::time_point last_terminal_poll_{};  // pump thread only
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
   std::atomic<bool> double_0f_{false};
   // Console channel traffic, counted by the pump for channel_diagnostics().
