@@ -191,6 +191,7 @@ void Agent::on_exec(const ap::Frame& frame) {
   plan.process = &exec.process;
   plan.linux_ = &it->second.create->linux_;
   plan.join_pid = it->second.main_pid;
+  plan.join_pid_namespace = it->second.create->pid_namespace;
   const auto size = exec.process.console_size.value_or(spec::ConsoleSize{});
   ManagedProcess p = spawn_process(frame.stream, exec.container, plan, exec.process.terminal, size.height, size.width);
   p.stall_report_at = Clock::now() + kExecStallReportAfter;

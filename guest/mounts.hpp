@@ -6,6 +6,7 @@
 
 #include "agent-proto/messages.hpp"
 #include "common/fd.hpp"
+#include "common/in_root.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -28,10 +29,6 @@ struct TagSource {
 // no client cache so the host's view stays authoritative.
 inline constexpr const char* k9pMountData = "trans=xen,version=9p2000.L,cache=none";
 
-// Opens `path` (absolute, as the container sees it) inside `root_fd`, never leaving it.
-UniqueFd open_in_root(int root_fd, const std::string& path, int flags);
-// Same, creating missing directories (0755) and, when `file` is true, an empty file as the last component.
-UniqueFd ensure_in_root(int root_fd, const std::string& path, bool file);
 // "/proc/self/fd/N": a path naming an O_PATH descriptor, for mount(2) targets.
 std::string fd_path(int fd);
 

@@ -3,10 +3,37 @@
 #include "common/error.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <csignal>
+#include <string>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace runz::guest {
+namespace {
+
+// fork(2), or for a pod's further container a fork into a PID namespace of its own, or for an EXEC into such
+// a container a fork into its PID namespace: setns(2) on a PID namespace only moves the caller's future
+// children, so the agent moves there for the fork and back to its own.
+pid_t fork_child(const ChildPlan& plan) {
+  if (plan.create != nullptr && plan.create->pid_namespace)
+    return static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD | CLONE_NEWPID, nullptr, nullptr, nullptr, nullptr));
+  if (!plan.join_pid_namespace) return ::fork();
+  const std::string target_path = "/proc/" + std::to_string(plan.join_pid) + "/ns/pid";
+  UniqueFd own(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+  if (!own) throw_errno("open /proc/self/ns/pid");
+  UniqueFd target(::open(target_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!target) throw_errno("open " + runz::quoted(target_path));
+  if (::setns(target.get(), CLONE_NEWPID) != 0) throw_errno("setns " + runz::quoted(target_path));
+  const pid_t pid = ::fork();
+  const int fork_errno = errno;
+  if (pid != 0 && ::setns(own.get(), CLONE_NEWPID) != 0) throw_errno("setns back to the agent's PID namespace");
+  errno = fork_errno;
+  return pid;
+}
+
+}  // namespace
 
 ManagedProcess spawn_process(uint32_t handle, const std::string& container, ChildPlan plan, bool terminal,
                              uint32_t height, uint32_t width) {
@@ -38,7 +65,7 @@ ManagedProcess spawn_process(uint32_t handle, const std::string& container, Chil
   plan.height = height;
   plan.width = width;
 
-  const pid_t pid = ::fork();
+  const pid_t pid = fork_child(plan);
   if (pid < 0) throw_errno("fork");
   if (pid == 0) run_child(plan);
 

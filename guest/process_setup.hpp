@@ -28,6 +28,7 @@ struct ChildPlan {
   const spec::Linux* linux_ = nullptr;                 // the container's (seccomp, sysctl, masked paths...)
   const agent_proto::Create* create = nullptr;         // CREATE: build the container
   int join_pid = 0;                                    // EXEC: join this container process
+  bool join_pid_namespace = false;                     // EXEC: and its PID namespace (a pod's container)
   std::filesystem::path staging;                       // CREATE: private per-container directory
   const TagSource* tags = nullptr;
 };

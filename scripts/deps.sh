@@ -8,6 +8,7 @@ PKGS=(
   libseccomp-dev                                                # seccomp in the guest agent and 9pfs backend
   libxen-dev                                                    # libxenctrl/guest/store/gnttab/evtchn: the toolstack
   libprotobuf-dev protobuf-compiler                             # containerd shim v2 (ttrpc + protobuf)
+  libgrpc++-dev protobuf-compiler-grpc                          # CRI client for the e2e tests (runz-cri): gRPC
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils  # the emulated Xen host
   busybox-static cpio zstd xz-utils kmod                         # dom0 / zone initramfs contents and tools
   containerd libdevmapper1.02.1 libgpgme11 libsubid4           # client tests in the emulated host (the libraries: dockerd and podman, taken from their .debs)

@@ -143,6 +143,13 @@ for c in $CLIENTS; do
   for f in ${files//,/ }; do CLIENT_FILES+=("$x$f"); CLIENT_PATHS+=("$f"); done
 done
 
+# 1c. dom0-side test programs linked dynamically (runz-cri: gRPC has no static libraries in Debian): they
+# travel in each boot's payload (boot.sh copies conformance/bin), their shared libraries live in the image
+TOOL_FILES=()
+for t in runz-cri; do
+  if [ -x "$BUILD_DIR/conformance/bin/$t" ]; then TOOL_FILES+=("$BUILD_DIR/conformance/bin/$t"); fi
+done
+
 # 2. runz's install tree → stage (DESTDIR-style): what the .deb is made from (fingerprint, ldd closure)
 STAGE=$IMGROOT/stage
 rm -rf "$STAGE"
@@ -171,6 +178,7 @@ PKG_SUM=$(cd "$REPO/packaging" && { [ -z "$DEB_ARG" ] || sha256sum "$DEB_ARG"; }
 # If it was seen before, the key it gave then is the key now: no ldd, dpkg -S or hashing of ~200 MB.
 FP=$( {
   stat -L -c '%n %s %Y %i' "${HOST_FILES[@]}" "$KDEB" "${CLIENT_DEBS[@]}" /etc/ld.so.cache /var/lib/dpkg/status 2>&1
+  for t in "${TOOL_FILES[@]}"; do echo "tool $(basename "$t")"; ldd "$t" 2>&1 | awk '{print $1, $3}'; done
   (cd "$HERE" && find . -type f | LC_ALL=C sort | xargs sha256sum)
   echo "$STAGE_SUM"
   echo "$PKG_SUM"
@@ -197,7 +205,7 @@ closure() { # prints absolute library paths needed by the ELF files given
   done | sort -u
 }
 mapfile -t STAGE_ELFS < <(find "$STAGE" -type f | sort)
-mapfile -t LIBS < <(closure "${HOST_FILES[@]}" "${CLIENT_FILES[@]}" "${STAGE_ELFS[@]}")
+mapfile -t LIBS < <(closure "${HOST_FILES[@]}" "${CLIENT_FILES[@]}" "${TOOL_FILES[@]}" "${STAGE_ELFS[@]}")
 ALL_HOST=("${HOST_FILES[@]}" "${LIBS[@]}")
 for f in "${CLIENT_FILES[@]}"; do
   if ldd "$f" 2>&1 | grep -q 'not found'; then

@@ -160,7 +160,8 @@ std::string to_json_payload(const Create& m) {
                {"domainname", m.domainname},
                {"process", spec::to_json(m.process)},
                {"mounts", mounts},
-               {"linux", spec::to_json(m.linux_)}});
+               {"linux", spec::to_json(m.linux_)},
+               {"pidNamespace", m.pid_namespace}});
 }
 
 std::string to_json_payload(const Exec& m) {
@@ -235,6 +236,7 @@ Create parse_create(std::string_view payload) {
   if (const json* linux_object = r.find("linux")) {
     m.linux_ = spec_section("CREATE", [&] { return spec::parse_linux(*linux_object); });
   }
+  m.pid_namespace = r.boolean("pidNamespace", false);
   return m;
 }
 

@@ -109,6 +109,8 @@ struct Create {
   spec::Process process;
   std::vector<ZoneMount> mounts;
   spec::Linux linux_;  // absent "linux" reads as empty
+  // A further container of a pod's zone: its process starts a PID namespace of its own (JSON "pidNamespace").
+  bool pid_namespace = false;
 
   bool operator==(const Create&) const = default;
 };

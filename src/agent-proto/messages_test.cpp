@@ -83,12 +83,19 @@ TEST_CASE("CREATE round trips with process, mounts and linux") {
   CHECK(c.mounts[1].options == std::vector<std::string>{"rbind", "ro"});
   CHECK(c.linux_.sysctl.at("net.ipv4.ip_forward") == "1");
   CHECK(c.linux_.masked_paths == std::vector<std::string>{"/proc/kcore"});
+  CHECK_FALSE(c.pid_namespace);
   CHECK(parse_create(to_json_payload(c)) == c);
+  Create member = c;
+  member.pid_namespace = true;
+  CHECK(parse_create(to_json_payload(member)).pid_namespace);
 }
 
 TEST_CASE("CREATE and EXEC reject bad input") {
   CHECK_THROWS_WITH_AS(parse_create(R"({"rootfs":{"tag":"r"},"process":{"args":["a"],"cwd":"/"}})"),
                        "agent protocol: CREATE: container: is required", ProtocolError);
+  CHECK_THROWS_AS(parse_create(R"({"container":"c","rootfs":{"tag":"r"},"process":{"args":["a"],"cwd":"/"},
+                                   "pidNamespace":"yes"})"),
+                  ProtocolError);
   CHECK_THROWS_AS(parse_create(R"({"container":"c","process":{"args":["a"],"cwd":"/"}})"), ProtocolError);
   CHECK_THROWS_AS(parse_create(R"({"container":"c","rootfs":{"tag":"r"},"process":{"args":["a"],"cwd":"/"},
                                    "mounts":[{"destination":"/x","type":"9p"}]})"),

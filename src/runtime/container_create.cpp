@@ -7,9 +7,11 @@
 #include "runtime/container_id.hpp"
 #include "runtime/container_ops.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/monitor_client.hpp"
 #include "runtime/monitor_launch.hpp"
 #include "spec/features.hpp"
 #include "spec/parse.hpp"
+#include "spec/pod.hpp"
 
 namespace runz::runtime {
 namespace {
@@ -32,6 +34,16 @@ std::filesystem::path zone_dir_for(const Runtime& rt, const spec::Config& config
   return rt.zone_dir;
 }
 
+// A pod's further container joins its sandbox's zone: the sandbox must be a running container here.
+void check_sandbox_running(const Runtime& rt, const std::string& sandbox) {
+  with_context("pod sandbox " + runz::quoted(sandbox) + " (annotation " + spec::kSandboxIdAnnotation + ")", [&] {
+    validate_container_id(sandbox);
+    if (!rt.store.exists(sandbox)) throw Error("no such container", ENOENT);
+    const Container c = load_container(rt.store, sandbox);
+    if (c.status != Status::Running) throw Error("is " + std::string(to_string(c.status)) + ", not running");
+  });
+}
+
 // Builds the zone and makes the container `created`; the caller removes everything if this throws.
 HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::Config& config,
                   const std::filesystem::path& bundle, ContainerLock& lock) {
@@ -46,7 +58,12 @@ HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::C
   save_config(rt.store, options.id, config);
 
   ZoneConfig zone_config{options.id, bundle, record.rootfs, rt.store.dir(options.id), zone_dir_for(rt, config),
-                         config};
+                         config, std::nullopt, {}};
+  if (auto sandbox = spec::pod_sandbox_of(config)) {
+    check_sandbox_running(rt, *sandbox);
+    zone_config.sandbox = *sandbox;
+    zone_config.sandbox_socket = rt.store.dir(*sandbox) / kMonitorSocket;
+  }
   ZoneStdio stdio = options.console_socket ? console_stdio(*options.console_socket) : inherited_stdio();
   const HostProcess monitor = launch_monitor(MonitorContext{rt.factory, rt.store, rt.log, std::move(zone_config)},
                                              std::move(stdio), lock);

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +22,7 @@
 #include "runtime/crash_report.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/monitor_client.hpp"
+#include "runtime/pod_member_zone.hpp"
 #include "runtime/process_identity.hpp"
 #include "runtime/unix_socket.hpp"
 #include "spec/parse.hpp"
@@ -42,6 +45,51 @@ void report(UniqueFd& ready, const json& message) {
   ready.reset();
 }
 
+// The connection of one `runz exec` (or of a pod member's monitor): the exit may be reported (from the
+// zone's thread) before the "started" answer went out; it is then held back so the client always reads
+// started, then exit. A member's connection stays open after the exit: its closing is what removes it.
+struct ExecClient {
+  std::mutex mutex;
+  UniqueFd fd;
+  bool keep_open = false;
+  bool started_sent = false;
+  std::optional<json> exit;
+
+  void send_line(const json& message) {
+    try {
+      send_all(fd.get(), message.dump() + "\n");
+    } catch (const std::exception&) {
+      // `runz exec` went away; nobody to tell
+    }
+  }
+  void on_exit(const json& message) {
+    std::lock_guard lock(mutex);
+    if (!started_sent) {
+      exit = message;
+      return;
+    }
+    send_line(message);
+    if (!keep_open) fd.reset();
+  }
+  void on_started(const json& message) {
+    std::lock_guard lock(mutex);
+    send_line(message);
+    started_sent = true;
+    if (exit) {
+      send_line(*exit);
+      if (!keep_open) fd.reset();
+    }
+  }
+};
+
+std::function<void(ZoneExit)> exit_reporter(const std::shared_ptr<ExecClient>& connection) {
+  return [connection](ZoneExit exit) {
+    json done = {{"ok", true}, {"exitStatus", exit.status}};
+    if (exit.signal) done["signal"] = *exit.signal;
+    connection->on_exit(done);
+  };
+}
+
 class Monitor {
  public:
   explicit Monitor(const MonitorContext& context) : ctx_(context), id_(context.config.id) {}
@@ -53,6 +101,9 @@ class Monitor {
   void handle(UniqueFd client);
   json dispatch(const json& request);
   void exec(const json& request, std::vector<UniqueFd> fds, UniqueFd client);
+  void add_container(const json& request, std::vector<UniqueFd> fds, UniqueFd client);
+  void remove_closed_members(const std::vector<pollfd>& polled);
+  uint32_t member_handle(const json& request) const;
   int finish();
 
   const MonitorContext& ctx_;
@@ -63,14 +114,20 @@ class Monitor {
   std::vector<UniqueFd> waiters_;
   std::string status_ = "created";
   ZoneExit exit_;
+  // A pod sandbox's further containers, by their zone handle: the connection of each one's monitor.
+  std::map<uint32_t, std::shared_ptr<ExecClient>> members_;
 };
 
 int Monitor::run(ZoneStdio stdio, UniqueFd ready) {
   const std::filesystem::path dir = ctx_.store.dir(id_);
   try {
     ctx_.store.save_monitor(id_, identify(::getpid()));
-    zone_ = ctx_.factory.create(ctx_.config, std::move(stdio),
-                                [&](const ZoneRecord& record) { ctx_.store.save_zone(id_, record); });
+    if (ctx_.config.sandbox) {
+      zone_ = std::make_unique<PodMemberZone>(ctx_.config, std::move(stdio));
+    } else {
+      zone_ = ctx_.factory.create(ctx_.config, std::move(stdio),
+                                  [&](const ZoneRecord& record) { ctx_.store.save_zone(id_, record); });
+    }
     listener_ = listen_unix(dir / kMonitorSocket);
   } catch (const std::exception& e) {
     report(ready, {{"ok", false}, {"error", e.what()}});
@@ -99,19 +156,45 @@ int Monitor::run(ZoneStdio stdio, UniqueFd ready) {
 }
 
 void Monitor::serve() {
+  std::vector<pollfd> fds;
   for (;;) {
-    pollfd fds[2] = {{listener_.get(), POLLIN, 0}, {exit_read_.get(), POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
+    fds = {{listener_.get(), POLLIN, 0}, {exit_read_.get(), POLLIN, 0}};
+    for (const auto& [handle, member] : members_) fds.push_back({member->fd.get(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       ctx_.log.error("monitor of " + id_ + ": poll: " + std::to_string(errno));
       return;
     }
     if (fds[1].revents) return;
+    remove_closed_members(fds);
     if (fds[0].revents & POLLIN) {
       UniqueFd client(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (client) handle(std::move(client));
     }
   }
+}
+
+// A member's monitor sends nothing after its request: its connection becoming readable means it closed.
+void Monitor::remove_closed_members(const std::vector<pollfd>& polled) {
+  for (size_t i = 2; i < polled.size(); ++i) {
+    if (polled[i].revents == 0) continue;
+    char byte;
+    const ssize_t n = ::recv(polled[i].fd, &byte, 1, MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR))) continue;
+    for (auto it = members_.begin(); it != members_.end(); ++it) {
+      if (it->second->fd.get() != polled[i].fd) continue;
+      ctx_.log.debug("monitor of " + id_ + ": pod container with handle " + std::to_string(it->first) + " closed");
+      zone_->remove_container(it->first);
+      members_.erase(it);
+      break;
+    }
+  }
+}
+
+uint32_t Monitor::member_handle(const json& request) const {
+  const uint32_t handle = request.at("handle").get<uint32_t>();
+  if (!members_.count(handle)) throw Error("no pod container with handle " + std::to_string(handle) + " in this zone");
+  return handle;
 }
 
 void Monitor::handle(UniqueFd client) {
@@ -128,6 +211,10 @@ void Monitor::handle(UniqueFd client) {
     }
     if (op == "exec") {
       exec(request, std::move(fds), std::move(client));
+      return;
+    }
+    if (op == "add-container") {
+      add_container(request, std::move(fds), std::move(client));
       return;
     }
     if (!fds.empty()) throw Error("request " + runz::quoted(op) + " takes no file descriptors");
@@ -158,6 +245,10 @@ json Monitor::dispatch(const json& request) {
     status_ = "running";
   } else if (op == "state") {
     return {{"ok", true}, {"status", status_}};
+  } else if (op == "start-container") {
+    zone_->start_container(member_handle(request));
+  } else if (op == "signal-container") {
+    zone_->signal_container(member_handle(request), request.at("signal").get<int>(), request.value("all", false));
   } else if (op == "signal-exec") {
     zone_->signal_exec(request.at("handle").get<uint32_t>(), request.at("signal").get<int>());
   } else if (op == "stats") {
@@ -174,41 +265,6 @@ json Monitor::dispatch(const json& request) {
   return {{"ok", true}};
 }
 
-// The connection of one `runz exec`: the exit may be reported (from the zone's thread) before the
-// "started" answer went out; it is then held back so the client always reads started, then exit.
-struct ExecClient {
-  std::mutex mutex;
-  UniqueFd fd;
-  bool started_sent = false;
-  std::optional<json> exit;
-
-  void send_line(const json& message) {
-    try {
-      send_all(fd.get(), message.dump() + "\n");
-    } catch (const std::exception&) {
-      // `runz exec` went away; nobody to tell
-    }
-  }
-  void on_exit(const json& message) {
-    std::lock_guard lock(mutex);
-    if (!started_sent) {
-      exit = message;
-      return;
-    }
-    send_line(message);
-    fd.reset();
-  }
-  void on_started(const json& message) {
-    std::lock_guard lock(mutex);
-    send_line(message);
-    started_sent = true;
-    if (exit) {
-      send_line(*exit);
-      fd.reset();
-    }
-  }
-};
-
 // {"op":"exec","process":{...}} with the process's stdin, stdout and stderr attached: answered
 // {"ok":true,"pid":..,"handle":..} once it runs, then, on the same connection, {"ok":true,"exitStatus":..}
 // when it ended (the connection is then closed).
@@ -220,15 +276,38 @@ void Monitor::exec(const json& request, std::vector<UniqueFd> fds, UniqueFd clie
     if (fds.size() != 3) throw Error("exec needs the process's stdin, stdout and stderr (got " +
                                      std::to_string(fds.size()) + " descriptors)");
     const spec::Process process = spec::parse_process(request.at("process"));
+    std::optional<uint32_t> container;
+    if (request.contains("container")) container = member_handle({{"handle", request.at("container")}});
     ZoneStdio stdio{std::move(fds[0]), std::move(fds[1]), std::move(fds[2])};
-    const ExecStarted started = zone_->exec(process, std::move(stdio), [connection](ZoneExit exit) {
-      json done = {{"ok", true}, {"exitStatus", exit.status}};
-      if (exit.signal) done["signal"] = *exit.signal;
-      connection->on_exit(done);
-    });
+    const ExecStarted started = zone_->exec(process, std::move(stdio), exit_reporter(connection), container);
     ctx_.log.debug("monitor of " + id_ + ": exec'd pid " + std::to_string(started.pid) + " handle " +
                    std::to_string(started.handle));
     connection->on_started({{"ok", true}, {"pid", started.pid}, {"handle", started.handle}});
+  } catch (const std::exception& e) {
+    std::lock_guard lock(connection->mutex);
+    connection->send_line({{"ok", false}, {"error", e.what()}});
+  }
+}
+
+// {"op":"add-container","id":..} from the monitor of a pod's further container (same --root, so its record
+// and saved config are read from the store), with its stdio attached.
+void Monitor::add_container(const json& request, std::vector<UniqueFd> fds, UniqueFd client) {
+  auto connection = std::make_shared<ExecClient>();
+  connection->fd = std::move(client);
+  connection->keep_open = true;
+  try {
+    if (status_ != "running") throw Error("pod sandbox " + runz::quoted(id_) + " is " + status_ + ", not running");
+    if (fds.size() != 3) throw Error("add-container needs the process's stdin, stdout and stderr");
+    const std::string member_id = request.at("id").get<std::string>();
+    const ContainerRecord record = ctx_.store.load(member_id);
+    ZoneConfig member{member_id, record.bundle, record.rootfs, ctx_.store.dir(member_id), ctx_.config.zone_dir,
+                      load_saved_config(ctx_.store, member_id), std::nullopt, {}};
+    ZoneStdio stdio{std::move(fds[0]), std::move(fds[1]), std::move(fds[2])};
+    const ExecStarted created = zone_->add_container(member, std::move(stdio), exit_reporter(connection));
+    ctx_.log.debug("monitor of " + id_ + ": pod container " + member_id + " created, pid " +
+                   std::to_string(created.pid) + " handle " + std::to_string(created.handle));
+    members_.emplace(created.handle, connection);
+    connection->on_started({{"ok", true}, {"pid", created.pid}, {"handle", created.handle}});
   } catch (const std::exception& e) {
     std::lock_guard lock(connection->mutex);
     connection->send_line({{"ok", false}, {"error", e.what()}});
@@ -244,7 +323,8 @@ int Monitor::finish() {
   }
   listener_.reset();
   ::unlink((ctx_.store.dir(id_) / kMonitorSocket).c_str());
-  zone_.reset();  // destroys the zone, synchronously
+  zone_.reset();  // destroys the zone, synchronously (a pod's containers hear they were killed)
+  members_.clear();
 
   try {
     const ContainerRecord container = ctx_.store.load(id_);

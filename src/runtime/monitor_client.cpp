@@ -69,13 +69,36 @@ ZoneUsage MonitorClient::stats() const {
 
 void MonitorClient::update(const nlohmann::json& resources) const { call({{"op", "update"}, {"resources", resources}}); }
 
-ExecConnection MonitorClient::exec(const nlohmann::json& process, const std::vector<int>& stdio) const {
-  UniqueFd fd = connect();
-  send_with_fds(fd.get(), nlohmann::json{{"op", "exec"}, {"process", process}}.dump() + "\n", stdio);
+namespace {
+
+// A request whose connection stays open until the process it started ended.
+ExecConnection open_process_connection(UniqueFd fd, const nlohmann::json& request, const std::vector<int>& stdio) {
+  send_with_fds(fd.get(), request.dump() + "\n", stdio);
   const auto line = read_line(fd.get());
   if (!line) throw ContainerNotRunning();
   const nlohmann::json answer = parse_answer(*line);
   return ExecConnection(std::move(fd), ExecStarted{answer.at("handle").get<uint32_t>(), answer.at("pid").get<int32_t>()});
+}
+
+}  // namespace
+
+ExecConnection MonitorClient::exec(const nlohmann::json& process, const std::vector<int>& stdio,
+                                   std::optional<uint32_t> container) const {
+  nlohmann::json request{{"op", "exec"}, {"process", process}};
+  if (container) request["container"] = *container;
+  return open_process_connection(connect(), request, stdio);
+}
+
+ExecConnection MonitorClient::add_container(const nlohmann::json& member, const std::vector<int>& stdio) const {
+  nlohmann::json request = member;
+  request["op"] = "add-container";
+  return open_process_connection(connect(), request, stdio);
+}
+
+void MonitorClient::start_container(uint32_t handle) const { call({{"op", "start-container"}, {"handle", handle}}); }
+
+void MonitorClient::signal_container(uint32_t handle, int signal, bool all) const {
+  call({{"op", "signal-container"}, {"handle", handle}, {"signal", signal}, {"all", all}});
 }
 
 void MonitorClient::signal_exec(uint32_t handle, int signal) const {

@@ -4,7 +4,13 @@
 //   {"op":"wait"}  (answered only when the process exited and the monitor tore the zone down)
 //   {"op":"exec","process":{..}} with stdin/stdout/stderr attached (SCM_RIGHTS): answered once started
 //     ({"pid":..,"handle":..}), then again on the same connection when it ended ({"exitStatus":..})
+//     (with "container":H: in the pod container of handle H)
 //   {"op":"signal-exec","handle":N,"signal":S}
+//   a pod's sandbox also takes its further containers (Zone::add_container):
+//   {"op":"add-container","id":..,"bundle":..,"rootfs":..,"stateDir":..,"config":{..}} with stdio attached:
+//     answered once created ({"pid":..,"handle":..}), then when it ended ({"exitStatus":..}); closing the
+//     connection removes the container from the zone (its monitor holds it open while the container lives)
+//   {"op":"start-container","handle":H}  {"op":"signal-container","handle":H,"signal":S,"all":false}
 //   {"op":"stats"}  answered with "cpuTimeNs", "memoryBytes", "memoryLimitBytes" (ZoneUsage)
 //   {"op":"update","resources":{..}}  an OCI LinuxResources document for Zone::update
 // Answers: {"ok":true,...} or {"ok":false,"error":"..."}; "state" adds "status", "wait" adds "exitStatus"
@@ -12,6 +18,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,8 +57,13 @@ class MonitorClient {
   std::string state() const;
   ZoneExit wait() const;
   // `stdio`: the process's stdin, stdout and stderr (passed to the monitor, which relays them).
-  ExecConnection exec(const nlohmann::json& process, const std::vector<int>& stdio) const;
+  ExecConnection exec(const nlohmann::json& process, const std::vector<int>& stdio,
+                      std::optional<uint32_t> container = std::nullopt) const;
   void signal_exec(uint32_t handle, int signal) const;
+  // The sandbox's side of a pod: `member` is the add-container request without "op".
+  ExecConnection add_container(const nlohmann::json& member, const std::vector<int>& stdio) const;
+  void start_container(uint32_t handle) const;
+  void signal_container(uint32_t handle, int signal, bool all) const;
 
   // One request; throws ContainerNotRunning when nobody listens or the monitor hung up without an answer,
   // runz::Error with the monitor's message when it answered ok=false.

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -53,7 +54,8 @@ class FakeZone final : public Zone {
   void pause() override {}
   void resume() override {}
   // An exec'd "process" writes its argv to its stdout and ends with the status given as its last argument.
-  ExecStarted exec(const runz::spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit) override {
+  ExecStarted exec(const runz::spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit,
+                   std::optional<uint32_t>) override {
     std::lock_guard lock(mutex_);
     if (!started_) throw runz::Error("not started");
     std::string line;
@@ -66,6 +68,27 @@ class FakeZone final : public Zone {
     return ExecStarted{handle, 100 + static_cast<int32_t>(handle)};
   }
   void signal_exec(uint32_t, int) override {}
+  // A pod's further container: its process exits, with the status given as its last argument, when started;
+  // what happened is appended to marker/members.
+  ExecStarted add_container(const ZoneConfig& member, ZoneStdio, std::function<void(ZoneExit)> on_exit) override {
+    std::lock_guard lock(mutex_);
+    const uint32_t handle = next_handle_++;
+    members_[handle] = {std::stoi(member.config.process->args.back()), std::move(on_exit)};
+    std::ofstream(marker_ / "members", std::ios::app) << "add " << member.id << "\n";
+    return ExecStarted{handle, 200 + static_cast<int32_t>(handle)};
+  }
+  void start_container(uint32_t handle) override {
+    std::pair<int, std::function<void(ZoneExit)>> member;
+    {
+      std::lock_guard lock(mutex_);
+      member = std::move(members_.at(handle));
+    }
+    member.second(ZoneExit{member.first, std::nullopt});
+  }
+  void signal_container(uint32_t, int, bool) override {}
+  void remove_container(uint32_t handle) noexcept override {
+    std::ofstream(marker_ / "members", std::ios::app) << "remove " << handle << "\n";
+  }
   ZoneUsage usage() override { return ZoneUsage{123456789, 40960, 81920}; }
   // What it was given, for the test (this runs in the forked monitor): as JSON in marker/updated.
   void update(const runz::spec::Resources& resources) override {
@@ -93,6 +116,7 @@ class FakeZone final : public Zone {
   bool started_ = false;
   std::optional<ZoneExit> exit_;
   uint32_t next_handle_ = 2;
+  std::map<uint32_t, std::pair<int, std::function<void(ZoneExit)>>> members_;
   std::vector<std::jthread> execs_;  // each reports its exit from a thread of its own, as a zone's pump does
 };
 
@@ -368,4 +392,47 @@ TEST_CASE("exec: a second process through the monitor, attached and detached") {
   exec.cwd = "relative";
   CHECK_THROWS_WITH(exec_container(f.rt, exec), doctest::Contains("cwd"));
   delete_container(f.rt, "c8", true);
+}
+
+TEST_CASE("pod: a container naming a sandbox joins the sandbox's zone through the sandbox's monitor") {
+  Fixture f;
+  CreateOptions sandbox;
+  sandbox.id = "pod1";
+  sandbox.bundle = f.bundle;
+  create_container(f.rt, sandbox);
+
+  const std::filesystem::path member_bundle = f.tmp.path / "member";
+  std::filesystem::create_directories(member_bundle / "rootfs");
+  nlohmann::json config = runz::spec::default_spec(false);
+  config["process"]["terminal"] = false;
+  config["process"]["args"] = {"sh", "-c", "exit 4", "4"};  // the fake zone's exit status: the last argument
+  config["annotations"] = {{"io.kubernetes.cri.container-type", "container"}, {"io.kubernetes.cri.sandbox-id", "pod1"}};
+  std::ofstream(member_bundle / "config.json") << config.dump();
+  CreateOptions member;
+  member.id = "m1";
+  member.bundle = member_bundle;
+  CHECK_THROWS_WITH(create_container(f.rt, member), doctest::Contains("pod sandbox `pod1`"));  // created, not running
+  CHECK_FALSE(std::filesystem::exists(f.root / "m1"));
+
+  start_container(f.rt, "pod1");
+  const HostProcess member_monitor = create_container(f.rt, member);
+  CHECK(container_state(f.rt, "m1").status == Status::Created);
+  CHECK_FALSE(f.rt.store.load("m1").zone);  // nothing of its own to clean up: the sandbox owns the domain
+  CHECK(slurp(f.tmp.path / "members") == "add m1\n");
+
+  start_container(f.rt, "m1");
+  f.wait_for("m1", Status::Stopped);
+  CHECK(wait_gone(member_monitor, std::chrono::seconds(5)));
+  CHECK(f.rt.store.load("m1").exit->exit.status == 4);
+  // its monitor's connection closed: the sandbox's monitor removed it from the zone
+  for (int i = 0; i < 500 && slurp(f.tmp.path / "members").find("remove") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(slurp(f.tmp.path / "members") == "add m1\nremove 2\n");
+  CHECK(container_state(f.rt, "pod1").status == Status::Running);
+
+  delete_container(f.rt, "m1", false);
+  kill_container(f.rt, "pod1", SIGKILL, false);
+  f.wait_for("pod1", Status::Stopped);
+  delete_container(f.rt, "pod1", false);
+  CHECK(f.factory.cleaned.size() == 1);  // the sandbox's domain only
 }

@@ -26,6 +26,10 @@ struct ZoneConfig {
   std::filesystem::path state_dir;    // <root>/<id>: the zone may keep files here (console.log)
   std::filesystem::path zone_dir;     // kernel + initrd (default /usr/lib/runz/zone)
   spec::Config config;                // validated
+  // A pod's further container (spec::pod_sandbox_of): it joins the zone of this container, the sandbox,
+  // through the sandbox's monitor socket, instead of getting a zone of its own.
+  std::optional<std::string> sandbox;
+  std::filesystem::path sandbox_socket;
 };
 
 // The stdio the container's process gets: fds handed to `create` (pipes/fifos from a shim), or a terminal.
@@ -61,7 +65,7 @@ struct ZoneUsage {
   uint64_t memory_limit_bytes = 0;
 };
 
-// An exec'd process: the zone's handle for it and its pid inside the zone.
+// An exec'd process, or a further container of the zone: the zone's handle for it and its pid inside the zone.
 struct ExecStarted {
   uint32_t handle = 0;
   int32_t pid = 0;
@@ -81,8 +85,20 @@ class Zone {
   // Another process in the running container (`runz exec`), with its own stdio. Returns once the agent
   // started it; throws if it could not be. `on_exit` is called exactly once, from any thread, when it ended
   // (its stdio drained), or with 128+9 when the zone went away first; it must not call back into the Zone.
-  virtual ExecStarted exec(const spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit) = 0;
+  // `container`: the handle of a further container (add_container) to run it in, or none for the main one.
+  virtual ExecStarted exec(const spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit,
+                           std::optional<uint32_t> container) = 0;
   virtual void signal_exec(uint32_t handle, int sig) = 0;
+
+  // A pod: further containers in this zone, each on its own rootfs (exported to the zone while it lives) in
+  // its own mount and PID namespaces. add_container returns once the process is created (held before exec);
+  // `on_exit` as for exec (not called if add_container throws). remove_container kills what is left of it
+  // and withdraws its exports; call it once its exit was reported, or to give up on it.
+  virtual ExecStarted add_container(const ZoneConfig& member, ZoneStdio stdio,
+                                    std::function<void(ZoneExit)> on_exit) = 0;
+  virtual void start_container(uint32_t handle) = 0;
+  virtual void signal_container(uint32_t handle, int sig, bool all) = 0;
+  virtual void remove_container(uint32_t handle) noexcept = 0;
   virtual ZoneUsage usage() = 0;
   // New limits for the running zone (`runz update`): what applies to a domain is applied, the rest is
   // left as it was (see the implementation); throws for a change the zone cannot make.

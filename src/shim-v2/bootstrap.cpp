@@ -25,6 +25,7 @@
 #include "shim-v2/task_service.hpp"
 #include "shim-v2/ttrpc_server.hpp"
 #include "shim-v2/unix_socket.hpp"
+#include "spec/pod.hpp"
 
 namespace runz::shim {
 namespace {
@@ -143,7 +144,7 @@ std::string grouping_id(const std::filesystem::path& bundle, const std::string& 
   if (!doc.is_object()) return id;
   auto annotations = doc.find("annotations");
   if (annotations == doc.end() || !annotations->is_object()) return id;
-  auto sandbox = annotations->find(kSandboxIdAnnotation);
+  auto sandbox = annotations->find(spec::kSandboxIdAnnotation);
   if (sandbox != annotations->end() && sandbox->is_string() && !sandbox->get<std::string>().empty()) {
     return sandbox->get<std::string>();
   }

@@ -25,7 +25,6 @@ namespace runz::shim {
 
 inline constexpr std::string_view kDefaultSocketDir = "/run/containerd/s";
 inline constexpr std::string_view kDefaultRuntimeRootBase = "/run/containerd/runz";
-inline constexpr std::string_view kSandboxIdAnnotation = "io.kubernetes.cri.sandbox-id";
 inline constexpr int kListenerFd = 3;
 inline constexpr int kDeleteExitStatus = 128 + 9;  // what `delete` reports: the task was SIGKILLed
 

@@ -10,12 +10,14 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <csignal>
 #include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/in_root.hpp"
 #include "xen/log.hpp"
 #include "xen/zone_resources.hpp"
 
@@ -35,6 +37,8 @@ constexpr std::chrono::milliseconds kPumpBusyPoll{50};
 // how soon a resize of a host terminal reaches the zone (its size is polled, see terminal_resizes.hpp)
 constexpr std::chrono::milliseconds kPumpTerminalPoll{250};
 constexpr std::chrono::seconds kBackendNodesTimeout{30};
+// How long removing a pod container waits for the agent to report it killed.
+constexpr std::chrono::seconds kPodContainerKillWait{10};
 // How long a timed-out request waits for the zone kernel's task dump to arrive (it is slow under TCG).
 constexpr std::chrono::seconds kTaskDumpWait{5};
 
@@ -95,6 +99,73 @@ void write_stdio(UniqueFd& fd, const ap::Frame& frame, const std::string& whose)
                 e.what());
     fd.reset();
   }
+}
+
+// A file bind mount is exported as a directory holding only that file, named by its file name.
+std::optional<std::string> single_file_name(const spec::Mount& m) {
+  struct stat st {};
+  if (::stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return std::filesystem::path(m.source).filename().string();
+  return std::nullopt;
+}
+
+// The 9pfs exports of a container, as runz-p9-backend arguments ("--export", spec per export): its rootfs
+// (tag `prefix`rootfs), then each bind mount's source (`prefix`m0, m1, ...), devids from `first_devid`.
+std::vector<std::string> export_args(const runtime::ZoneConfig& cfg, uint32_t first_devid, const std::string& prefix) {
+  std::vector<std::string> args = {"--export", std::to_string(first_devid) + ":" + prefix + "rootfs:" + cfg.rootfs.string() +
+                                                   (cfg.config.root.readonly ? ":ro" : "")};
+  uint32_t index = 0;
+  for (const spec::Mount& m : cfg.config.mounts) {
+    if (!m.is_bind()) continue;
+    std::string spec = std::to_string(first_devid + 1 + index) + ":" + prefix + "m" + std::to_string(index) + ":" + m.source;
+    if (m.is_readonly()) spec += ":ro";
+    if (auto file = single_file_name(m)) spec += ":file=" + *file;
+    args.push_back("--export");
+    args.push_back(std::move(spec));
+    ++index;
+  }
+  return args;
+}
+
+// A read-only rootfs is exported read-only (the backend refuses writes, whatever the zone does), so the
+// zone cannot make the mount points its mounts need there: they are made here first, inside the rootfs, as
+// runc makes them on the host.
+void make_mount_points(const runtime::ZoneConfig& cfg) {
+  if (!cfg.config.root.readonly) return;
+  const UniqueFd root(::open(cfg.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) throw_errno("open rootfs " + runz::quoted(cfg.rootfs.string()));
+  for (const spec::Mount& m : cfg.config.mounts) {
+    with_context("read-only rootfs: mount point " + runz::quoted(m.destination),
+                 [&] { ensure_in_root(root.get(), m.destination, m.is_bind() && single_file_name(m).has_value()); });
+  }
+}
+
+// CREATE for a container whose exports export_args made with the same `prefix`.
+ap::Create create_message(const runtime::ZoneConfig& cfg, const std::string& prefix) {
+  ap::Create c;
+  c.container = cfg.id;
+  c.rootfs.tag = prefix + "rootfs";
+  c.rootfs.readonly = cfg.config.root.readonly;
+  c.hostname = cfg.config.hostname;
+  c.domainname = cfg.config.domainname;
+  if (!cfg.config.process) throw Error("config has no process", EINVAL);
+  c.process = *cfg.config.process;
+  uint32_t index = 0;
+  for (const spec::Mount& m : cfg.config.mounts) {
+    ap::ZoneMount zm;
+    zm.destination = m.destination;
+    zm.options = m.options;
+    zm.source = m.source;
+    if (m.is_bind()) {
+      zm.type = "9p";
+      zm.tag = prefix + "m" + std::to_string(index++);
+      zm.file = single_file_name(m).value_or("");
+    } else {
+      zm.type = m.type;
+    }
+    c.mounts.push_back(std::move(zm));
+  }
+  if (cfg.config.linux_) c.linux_ = *cfg.config.linux_;
+  return c;
 }
 
 }  // namespace
@@ -167,20 +238,10 @@ void XenZone::build_domain_step() {
 void XenZone::start_backend_step() {
   const DomId domid = built_->id();
   std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid), "--write-nodes"};
-  argv.push_back("--export");
-  argv.push_back("0:rootfs:" + cfg_.rootfs.string() + (cfg_.config.root.readonly ? ":ro" : ""));
-  uint32_t devid = 1;
-  for (const spec::Mount& m : cfg_.config.mounts) {
-    if (!m.is_bind()) continue;
-    std::string spec = std::to_string(devid) + ":m" + std::to_string(devid - 1) + ":" + m.source;
-    if (m.is_readonly()) spec += ":ro";
-    struct stat st {};
-    if (::stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
-      spec += ":file=" + std::filesystem::path(m.source).filename().string();
-    argv.push_back("--export");
-    argv.push_back(spec);
-    ++devid;
-  }
+  const std::vector<std::string> exports = export_args(cfg_, 0, "");
+  argv.insert(argv.end(), exports.begin(), exports.end());
+  make_mount_points(cfg_);
+  next_devid_ = static_cast<uint32_t>(exports.size() / 2);
   backend_ = ChildProcess::spawn(argv, cfg_.state_dir / "p9-backend.log");
   {
     std::lock_guard lock(mutex_);
@@ -215,34 +276,7 @@ void XenZone::boot_step() {
 }
 
 void XenZone::create_step() {
-  ap::Create c;
-  c.container = cfg_.id;
-  c.rootfs.tag = "rootfs";
-  c.rootfs.readonly = cfg_.config.root.readonly;
-  c.hostname = cfg_.config.hostname;
-  c.domainname = cfg_.config.domainname;
-  if (!cfg_.config.process) throw Error("config has no process", EINVAL);
-  c.process = *cfg_.config.process;
-  uint32_t devid = 1;
-  for (const spec::Mount& m : cfg_.config.mounts) {
-    ap::ZoneMount zm;
-    zm.destination = m.destination;
-    zm.options = m.options;
-    if (m.is_bind()) {
-      zm.type = "9p";
-      zm.source = m.source;
-      zm.tag = "m" + std::to_string(devid - 1);
-      struct stat st {};
-      if (::stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
-        zm.file = std::filesystem::path(m.source).filename().string();
-      ++devid;
-    } else {
-      zm.type = m.type;
-      zm.source = m.source;
-    }
-    c.mounts.push_back(std::move(zm));
-  }
-  if (cfg_.config.linux_) c.linux_ = *cfg_.config.linux_;
+  const ap::Create c = create_message(cfg_, "");
   const std::string frame = ap::encode(kMainHandle, c);
   {
     std::lock_guard lock(mutex_);
@@ -347,48 +381,215 @@ runtime::ZoneExit XenZone::wait_exit() {
 }
 
 runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneStdio stdio,
-                                   std::function<void(runtime::ZoneExit)> on_exit) {
+                                   std::function<void(runtime::ZoneExit)> on_exit, std::optional<uint32_t> container) {
+  std::string target = cfg_.id;
+  if (container) {
+    std::lock_guard lock(pod_mutex_);
+    auto it = pod_containers_.find(*container);
+    if (it == pod_containers_.end()) throw Error("no pod container with handle " + std::to_string(*container), ESRCH);
+    target = it->second.id;
+  }
   uint32_t handle = 0;
   {
     std::lock_guard lock(mutex_);
     if (!started_pid_) throw Error("the container's process is not running", EINVAL);
     if (exit_ || domain_exit_ || pump_failure_) throw Error("the container's process has exited", ESRCH);
     handle = next_handle_++;
-    execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, false, process.terminal});
+    execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, {}, false, process.terminal});
   }
-  queue_frame(ap::MessageType::kExec, handle, ap::to_json_payload(ap::Exec{cfg_.id, process}));
-
-  std::unique_lock lock(mutex_);
-  const auto timeout = env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout);
-  auto settled = [&] {
-    auto it = execs_.find(handle);
-    return it == execs_.end() || it->second.pid || it->second.error || domain_exit_ || pump_failure_;
-  };
-  const bool answered = cv_.wait_for(lock, timeout, settled);
-  auto it = execs_.find(handle);
-  if (it != execs_.end() && it->second.pid) {
-    it->second.relay_stdin = true;
-    const int32_t pid = *it->second.pid;
-    lock.unlock();
+  queue_frame(ap::MessageType::kExec, handle, ap::to_json_payload(ap::Exec{target, process}));
+  try {
+    const int32_t pid = wait_for_process(handle, false, "STARTED");
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = execs_.find(handle); it != execs_.end()) it->second.relay_stdin = true;
+    }
     wake_pump();
     return runtime::ExecStarted{handle, pid};
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    execs_.erase(handle);  // on_exit is not called for a process that never started
+    throw;
   }
-  if (it == execs_.end()) throw Error("exec'd process ended before it was reported started", EIO);
-  std::string why;
-  int code = EIO;
+}
+
+int32_t XenZone::wait_for_process(uint32_t handle, bool created, const std::string& what) {
+  std::unique_lock lock(mutex_);
+  const auto timeout = env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout);
+  auto answer = [&]() -> std::optional<int32_t> {
+    auto it = execs_.find(handle);
+    if (it == execs_.end()) return std::nullopt;
+    return created ? it->second.created_pid : it->second.pid;
+  };
+  auto settled = [&] {
+    auto it = execs_.find(handle);
+    return it == execs_.end() || answer() || it->second.error || domain_exit_ || pump_failure_;
+  };
+  const bool answered = cv_.wait_for(lock, timeout, settled);
+  if (auto pid = answer()) return *pid;
+  auto it = execs_.find(handle);
+  if (it == execs_.end()) throw Error("the process ended before it was reported " + what, EIO);
   if (it->second.error) {
-    why = "zone agent: " + it->second.error->step + ": " + it->second.error->message;
-    code = it->second.error->errno_value;
-  } else if (domain_exit_) {
-    why = "the zone's domain ended (" + domain_exit_->describe() + ")";
-  } else if (pump_failure_) {
-    why = *pump_failure_;
-  } else if (!answered) {
-    why = "timed out after " + std::to_string(timeout.count()) + " s waiting for STARTED; " + channel_diagnostics();
-    code = ETIMEDOUT;
+    const auto e = *it->second.error;
+    it->second.error.reset();
+    throw Error("zone agent: " + e.step + ": " + e.message, e.errno_value);
   }
-  execs_.erase(it);  // on_exit is not called for a process that never started
-  throw Error(why, code);
+  if (domain_exit_) throw Error("the zone's domain ended (" + domain_exit_->describe() + ")", EIO);
+  if (pump_failure_) throw Error(*pump_failure_, EIO);
+  (void)answered;
+  throw Error("timed out after " + std::to_string(timeout.count()) + " s waiting for " + what + "; " +
+                  channel_diagnostics(),
+              ETIMEDOUT);
+}
+
+// --- pod containers ----------------------------------------------------------------------------------------
+
+// The backend writes each device's nodes, the zone's xenbus probes the frontend, and the two connect
+// (backend state 4); a mount of the tag before that fails in the zone.
+void XenZone::wait_devices_connected(const std::vector<uint32_t>& devids, ChildProcess& backend, const std::string& log) {
+  const auto deadline = std::chrono::steady_clock::now() + env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout);
+  for (uint32_t devid : devids) {
+    const std::string state = p9_backend_path(built_->id()) + "/" + std::to_string(devid) + "/state";
+    while (xs_.read(state).value_or("") != "4") {
+      if (auto status = backend.poll_exit())
+        throw Error("runz-p9-backend exited (status " + std::to_string(*status) + "); see " + runz::quoted(log));
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw Error("9pfs device " + std::to_string(devid) + " did not connect in time (" + runz::quoted(state) + " is " +
+                        runz::quoted(xs_.read(state).value_or("missing")) + ")",
+                    ETIMEDOUT);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+}
+
+runtime::ExecStarted XenZone::add_container(const runtime::ZoneConfig& member, runtime::ZoneStdio stdio,
+                                            std::function<void(runtime::ZoneExit)> on_exit) {
+  return with_context("add container " + runz::quoted(member.id) + " to the zone of " + runz::quoted(cfg_.id), [&] {
+    uint32_t handle = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (!started_pid_ || exit_ || domain_exit_ || pump_failure_)
+        throw Error("the sandbox's process is not running", ESRCH);
+      handle = next_handle_++;
+    }
+    const std::string prefix = "p" + std::to_string(handle) + "-";
+    const DomId domid = built_->id();
+    std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid), "--write-nodes"};
+    PodContainer pod;
+    pod.id = member.id;
+    {
+      std::lock_guard lock(pod_mutex_);
+      const std::vector<std::string> exports = export_args(member, next_devid_, prefix);
+      argv.insert(argv.end(), exports.begin(), exports.end());
+      for (size_t i = 0; i < exports.size() / 2; ++i) pod.devids.push_back(next_devid_++);
+    }
+    const auto log = member.state_dir / "p9-backend.log";
+    make_mount_points(member);
+    pod.backend = ChildProcess::spawn(argv, log);
+    const runtime::HostProcess helper = pod.backend->identity();
+    {
+      std::lock_guard lock(mutex_);
+      record_.helpers.push_back(helper);
+    }
+    emit_record();
+    ChildProcess* backend = &*pod.backend;
+    const std::vector<uint32_t> devids = pod.devids;
+    {
+      std::lock_guard lock(pod_mutex_);
+      pod_containers_.emplace(handle, std::move(pod));
+    }
+    try {
+      wait_devices_connected(devids, *backend, log.string());
+      ap::Create create = create_message(member, prefix);
+      create.pid_namespace = true;
+      const bool terminal = create.process.terminal;
+      {
+        std::lock_guard lock(mutex_);
+        execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, {}, false, terminal});
+      }
+      queue_frame(ap::MessageType::kCreate, handle, ap::to_json_payload(create));
+      return runtime::ExecStarted{handle, wait_for_process(handle, true, "CREATED")};
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        execs_.erase(handle);  // on_exit is not called when add_container throws
+      }
+      remove_container(handle);
+      throw;
+    }
+  });
+}
+
+void XenZone::start_container(uint32_t handle) {
+  {
+    std::lock_guard lock(pod_mutex_);
+    if (!pod_containers_.count(handle)) throw Error("no pod container with handle " + std::to_string(handle), ESRCH);
+  }
+  queue_frame(ap::MessageType::kStart, handle, "");
+  wait_for_process(handle, false, "STARTED");
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = execs_.find(handle); it != execs_.end()) it->second.relay_stdin = true;
+  }
+  wake_pump();
+}
+
+void XenZone::signal_container(uint32_t handle, int sig, bool all) {
+  {
+    std::lock_guard lock(pod_mutex_);
+    if (!pod_containers_.count(handle)) throw Error("no pod container with handle " + std::to_string(handle), ESRCH);
+  }
+  queue_frame(ap::MessageType::kSignal, handle, ap::to_json_payload(ap::Signal{sig, all}));
+}
+
+void XenZone::remove_container(uint32_t handle) noexcept {
+  std::optional<PodContainer> pod;
+  {
+    std::lock_guard lock(pod_mutex_);
+    auto it = pod_containers_.find(handle);
+    if (it == pod_containers_.end()) return;
+    pod = std::move(it->second);
+    pod_containers_.erase(it);
+  }
+  // Whatever still runs of it is killed (its PID namespace goes with its first process), then its exports.
+  std::function<void(runtime::ZoneExit)> on_exit;
+  {
+    std::unique_lock lock(mutex_);
+    if (execs_.count(handle) && !domain_exit_ && !pump_failure_ && !stop_) {
+      lock.unlock();
+      try {
+        queue_frame(ap::MessageType::kSignal, handle, ap::to_json_payload(ap::Signal{SIGKILL, true}));
+      } catch (const std::exception& e) {
+        log_warning("zone " + runz::quoted(cfg_.id) + ": kill pod container " + runz::quoted(pod->id) + ": " + e.what());
+      }
+      lock.lock();
+      cv_.wait_for(lock, kPodContainerKillWait, [&] { return !execs_.count(handle) || domain_exit_ || pump_failure_; });
+    }
+    if (auto it = execs_.find(handle); it != execs_.end()) {
+      on_exit = std::move(it->second.on_exit);
+      execs_.erase(it);
+    }
+  }
+  if (on_exit) on_exit(runtime::ZoneExit{128 + 9, 9});
+  const runtime::HostProcess helper = pod->backend ? pod->backend->identity() : runtime::HostProcess{};
+  if (pod->backend) pod->backend->stop();
+  for (uint32_t devid : pod->devids) {
+    try {
+      xs_.rm("/local/domain/" + std::to_string(built_->id()) + "/device/9pfs/" + std::to_string(devid));
+      xs_.rm(p9_backend_path(built_->id()) + "/" + std::to_string(devid));
+    } catch (const std::exception& e) {
+      log_warning("zone " + runz::quoted(cfg_.id) + ": removing 9pfs device " + std::to_string(devid) + ": " + e.what());
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(record_.helpers, [&](const runtime::HostProcess& h) { return h.pid == helper.pid; });
+  }
+  try {
+    emit_record();
+  } catch (const std::exception& e) {
+    log_warning("zone " + runz::quoted(cfg_.id) + ": record: " + e.what());
+  }
 }
 
 void XenZone::signal_exec(uint32_t handle, int sig) {
@@ -657,6 +858,7 @@ void XenZone::on_exec_frame(const ap::Frame& frame) {
   }
   ExecProcess& p = it->second;
   switch (frame.type) {
+    case T::kCreated: p.created_pid = ap::parse_process_pid(frame.payload).pid; break;
     case T::kStarted: p.pid = ap::parse_process_pid(frame.payload).pid; break;
     case T::kError: p.error = ap::parse_error_report(frame.payload); break;
     case T::kStdout:
@@ -697,7 +899,7 @@ void XenZone::teardown() noexcept {
     execs.swap(execs_);
   }
   for (auto& [handle, p] : execs) {
-    if (!p.pid || !p.on_exit) continue;
+    if (!(p.pid || p.created_pid) || !p.on_exit) continue;
     try {
       p.on_exit(runtime::ZoneExit{128 + 9, 9});
     } catch (...) {
@@ -716,6 +918,12 @@ void XenZone::teardown() noexcept {
     }
   }
   if (backend_) backend_->stop();
+  {
+    std::lock_guard lock(pod_mutex_);
+    for (auto& [handle, pod] : pod_containers_)
+      if (pod.backend) pod.backend->stop();
+    pod_containers_.clear();
+  }
   if (domid) {
     try {
       xs_.rm(p9_backend_path(*domid));

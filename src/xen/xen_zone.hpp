@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agent-proto/decoder.hpp"
 #include "agent-proto/messages.hpp"
@@ -57,8 +58,17 @@ class XenZone final : public runtime::Zone {
   void resume() override;
   runtime::ZoneExit wait_exit() override;
   runtime::ExecStarted exec(const spec::Process& process, runtime::ZoneStdio stdio,
-                            std::function<void(runtime::ZoneExit)> on_exit) override;
+                            std::function<void(runtime::ZoneExit)> on_exit, std::optional<uint32_t> container) override;
   void signal_exec(uint32_t handle, int sig) override;
+  // A pod's further container: a 9pfs backend process of its own serves its rootfs and bind mounts (tags
+  // "p<handle>-rootfs", "p<handle>-m<i>", devids after the zone's), hot-plugged into the running zone and
+  // waited for until connected; then CREATE with pidNamespace. remove_container stops that backend and
+  // removes its xenstore devices again.
+  runtime::ExecStarted add_container(const runtime::ZoneConfig& member, runtime::ZoneStdio stdio,
+                                     std::function<void(runtime::ZoneExit)> on_exit) override;
+  void start_container(uint32_t handle) override;
+  void signal_container(uint32_t handle, int sig, bool all) override;
+  void remove_container(uint32_t handle) noexcept override;
   runtime::ZoneUsage usage() override;
   // memory.limit: the balloon target (memory/target) and maxmem, down to what the limit makes the zone
   // (zone_resources.hpp) and back up to, never past, the size it booted with; cpu.shares: the scheduler's
@@ -67,16 +77,29 @@ class XenZone final : public runtime::Zone {
   void update(const spec::Resources& resources) override;
 
  private:
-  // A process started with exec(): its stdio and what the agent said about it (under mutex_).
+  // A process started with exec(), or a pod's further container: its stdio and what the agent said about
+  // it (under mutex_).
   struct ExecProcess {
     runtime::ZoneStdio stdio;
     std::function<void(runtime::ZoneExit)> on_exit;
-    std::optional<int32_t> pid;
+    std::optional<int32_t> pid;          // STARTED
+    std::optional<int32_t> created_pid;  // CREATED (pod containers)
     std::optional<agent_proto::ErrorReport> error;
     bool relay_stdin = false;
     bool terminal = false;  // process.terminal: stdio.out is a host pty whose size the zone's pty follows
   };
 
+  // What the zone holds for a pod's further container besides its process (under pod_mutex_).
+  struct PodContainer {
+    std::string id;
+    std::optional<ChildProcess> backend;
+    std::vector<uint32_t> devids;
+  };
+
+  // Waits until the agent answered for process `handle`: CREATED (`created`) or STARTED; returns its pid.
+  // Throws with the agent's ERROR, the zone's end or a timeout; the entry in execs_ is left as it is.
+  int32_t wait_for_process(uint32_t handle, bool created, const std::string& what);
+  void wait_devices_connected(const std::vector<uint32_t>& devids, ChildProcess& backend, const std::string& log);
   void build_domain_step();
   void start_backend_step();
   void boot_step();
@@ -143,6 +166,10 @@ class XenZone final : public runtime::Zone {
   std::atomic<uint64_t> bytes_sent_{0}, bytes_received_{0}, frames_received_{0};
   std::atomic<size_t> bytes_unsent_{0}, bytes_undecoded_{0};
   uint32_t next_handle_ = kMainHandle + 1;
+
+  std::mutex pod_mutex_;
+  std::map<uint32_t, PodContainer> pod_containers_;
+  uint32_t next_devid_ = 0;  // the next free 9pfs devid (after the main container's exports)
 };
 
 }  // namespace runz::xen

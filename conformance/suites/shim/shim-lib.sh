@@ -34,15 +34,19 @@ shim_fail() {
 }
 
 # start_containerd: containerd with its own root (a tmpfs, so overlayfs has xattrs) and state, debug log.
+# With CD_CRI=1 its CRI plugin serves too, with runz as the runtime handler "runz" and $CRI_SANDBOX_IMAGE
+# as the pods' sandbox (pause) image; pods use the host's network (no CNI in the emulated host).
 start_containerd() {
   modprobe overlay 2>/dev/null
   mkdir -p "$CD/root" "$CD/state"
   mount -t tmpfs -o size=256m tmpfs "$CD/root" || fail "mount tmpfs for containerd's root"
+  _disabled='"io.containerd.grpc.v1.cri", '
+  [ "${CD_CRI:-0}" = 1 ] && _disabled=
   cat >"$CD/config.toml" <<EOF
 version = 2
 root = "$CD/root"
 state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+disabled_plugins = [$_disabled"io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
 [grpc]
   address = "$SOCK"
@@ -56,6 +60,20 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
   "io.containerd.timeout.shim.load" = "60s"
   "io.containerd.timeout.shim.shutdown" = "60s"
 EOF
+  if [ "${CD_CRI:-0}" = 1 ]; then
+    mkdir -p "$CD/cni"
+    cat >>"$CD/config.toml" <<EOF
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$CRI_SANDBOX_IMAGE"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    conf_dir = "$CD/cni"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runz"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runz]
+      runtime_type = "$RUNTIME"
+EOF
+  fi
   # The shim inherits containerd's environment: a sanitizer build of it (--add) reports into files here.
   ASAN_OPTIONS="log_path=$RUNZ_TEST_TMP/sanitizer:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
     UBSAN_OPTIONS="log_path=$RUNZ_TEST_TMP/sanitizer:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
@@ -100,8 +118,9 @@ blob() {
   echo "$_d $_s"
 }
 
-# build_layer: one uncompressed layer (busybox-static and applet links) and the image config naming it;
-# sets LAYER_TAR, LAYER_DIGEST, CONFIG_JSON and CONFIG_DIGEST
+# build_layer: one uncompressed layer (busybox-static and applet links) and the image config naming it
+# (its Cmd: $IMAGE_CMD, a JSON array, /bin/sh by default); sets LAYER_TAR, LAYER_DIGEST, CONFIG_JSON and
+# CONFIG_DIGEST
 build_layer() {
   R=$RUNZ_TEST_TMP/layer-root
   rm -rf "$R"
@@ -112,9 +131,11 @@ build_layer() {
   (cd "$R" && tar -cf "$LAYER_TAR" bin proc dev sys tmp etc) || fail "tar layer"
   LAYER_DIGEST=$(sha256 "$LAYER_TAR")
   CONFIG_JSON=$RUNZ_TEST_TMP/config.json
+  _cmd='["/bin/sh"]'
+  [ -z "${IMAGE_CMD:-}" ] || _cmd=$IMAGE_CMD
   cat >"$CONFIG_JSON" <<EOF
 {"architecture":"amd64","os":"linux",
- "config":{"Env":["PATH=/bin"],"Cmd":["/bin/sh"],"WorkingDir":"/"},
+ "config":{"Env":["PATH=/bin"],"Cmd":$_cmd,"WorkingDir":"/"},
  "rootfs":{"type":"layers","diff_ids":["sha256:$LAYER_DIGEST"]}}
 EOF
   CONFIG_DIGEST=$(sha256 "$CONFIG_JSON")

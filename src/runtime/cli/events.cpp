@@ -51,13 +51,10 @@ EventsCommand parse_events(const std::vector<std::string>& args) {
 }
 
 int run(const Runtime& rt, const EventsCommand& command, std::ostream& out) {
-  if (command.stats) {
-    out << stats_event(command.id, container_usage(rt, command.id)).dump() << std::endl;
-    return 0;
-  }
   // The first event must work (a wrong id is an error); after that, the container stopping or being
   // deleted between two events ends the stream.
   out << stats_event(command.id, container_usage(rt, command.id)).dump() << std::endl;
+  if (command.stats) return 0;
   for (;;) {
     std::this_thread::sleep_for(command.interval);
     ZoneUsage usage;

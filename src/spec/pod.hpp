@@ -1,0 +1,20 @@
+// Pods as containerd's CRI plugin describes them in each container's annotations: the pause container is
+// `container-type` "sandbox"; the pod's other containers are "container" with the sandbox's id. runz runs a
+// pod in one zone: the sandbox builds it, the other containers join it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "spec/config.hpp"
+
+namespace runz::spec {
+
+inline constexpr const char* kContainerTypeAnnotation = "io.kubernetes.cri.container-type";
+inline constexpr const char* kSandboxIdAnnotation = "io.kubernetes.cri.sandbox-id";
+
+// The id of the sandbox whose zone this container joins; none for a sandbox or a container outside a pod.
+// Throws ConfigError when container-type is "container" without a sandbox id.
+std::optional<std::string> pod_sandbox_of(const Config& config);
+
+}  // namespace runz::spec
