@@ -323,3 +323,39 @@ int main(int argc, char** argv) {
   doctest::Context context(argc, argv);
   return context.run();
 }
+
+TEST_CASE("a pod's further container is PID 1 of its own PID namespace, and EXEC joins that namespace") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+  create_and_start(s, 1, create_payload("sandbox", {{"args", {"sleep", "100"}}}, json::object(), json::array({proc_mount()})));
+  json member = create_payload("member", {{"args", {"sh", "-c", "echo pid=$$; exec sleep 100"}}}, json::object(),
+                               json::array({proc_mount()}));
+  member["pidNamespace"] = true;
+  create_and_start(s, 2, member);
+
+  // its /proc shows its own namespace only: sleep (1), the exec'd sh, ls and grep
+  json exec = {{"container", "member"},
+               {"process", {{"args", {"sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'"}}, {"cwd", "/"}, {"env", {"PATH=/bin"}}}}};
+  s.send(ap::MessageType::kExec, 3, exec.dump());
+  s.expect(ap::MessageType::kStarted, 3);
+  CHECK(expect_exit(s, 3).status == 0);
+  const std::string out = s.output(3).out;
+  const size_t newline = out.find('\n');
+  REQUIRE(newline != std::string::npos);
+  CHECK(std::stoi(out.substr(0, newline)) > 1);
+  CHECK(std::stoi(out.substr(newline + 1)) <= 4);
+
+  s.send(ap::MessageType::kSignal, 2, ap::to_json_payload(ap::Signal{9, false}));
+  CHECK(expect_exit(s, 2).status == 137);
+  CHECK(s.output(2).out == "pid=1\n");
+  // the sandbox, in the agent's namespace, is untouched
+  json in_sandbox = {{"container", "sandbox"}, {"process", {{"args", {"echo", "still"}}, {"cwd", "/"}, {"env", {"PATH=/bin"}}}}};
+  s.send(ap::MessageType::kExec, 4, in_sandbox.dump());
+  s.expect(ap::MessageType::kStarted, 4);
+  CHECK(expect_exit(s, 4).status == 0);
+  CHECK(s.output(4).out == "still\n");
+  s.send(ap::MessageType::kSignal, 1, ap::to_json_payload(ap::Signal{9, false}));
+  CHECK(expect_exit(s, 1).status == 137);
+  s.shutdown();
+}

@@ -1,8 +1,10 @@
 #include "common/fd.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/error.hpp"
@@ -44,6 +46,23 @@ void stdio_to_dev_null() noexcept {
   const UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!null) return;
   for (int fd = 0; fd <= 2; ++fd) ::dup2(null.get(), fd);
+}
+
+bool wait_readable(int fd, std::optional<std::chrono::milliseconds> timeout, int stop_fd) noexcept {
+  const auto deadline = timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
+  for (;;) {
+    pollfd fds[2] = {{fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+    int wait_ms = -1;
+    if (timeout) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      wait_ms = static_cast<int>(std::max<long long>(left.count(), 0));
+    }
+    const int n = ::poll(fds, stop_fd >= 0 ? 2 : 1, wait_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    if (stop_fd >= 0 && fds[1].revents != 0) return false;
+    if (fds[0].revents != 0) return true;
+  }
 }
 
 }  // namespace runz

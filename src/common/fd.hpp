@@ -1,6 +1,8 @@
 // Owning file descriptor: closed exactly once, move-only.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -38,6 +40,10 @@ std::pair<UniqueFd, UniqueFd> make_pipe();
 void write_all(int fd, std::string_view data, std::string_view what);
 // The same without throwing: false once a write fails (e.g. EPIPE: the reader is gone).
 bool try_write_all(int fd, std::string_view data) noexcept;
+
+// Waits until `fd` is readable (or at its end): true. False when `timeout` (none: no limit) passed first,
+// when `stop_fd` (-1: none) became readable first, or when poll(2) failed; EINTR is retried.
+bool wait_readable(int fd, std::optional<std::chrono::milliseconds> timeout, int stop_fd = -1) noexcept;
 
 // /dev/null read-write, close-on-exec; throws runz::Error.
 UniqueFd open_dev_null();

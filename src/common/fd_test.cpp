@@ -53,3 +53,18 @@ TEST_CASE("write_all writes everything past the pipe's buffer; a reader gone is 
   CHECK_THROWS_WITH_AS(runz::write_all(w2.get(), "x", "write test"), doctest::Contains("write test: Broken pipe"),
                        runz::Error);
 }
+
+TEST_CASE("wait_readable: data, timeout, and a stop fd that wins") {
+  auto [r, w] = runz::make_pipe();
+  auto [stop_r, stop_w] = runz::make_pipe();
+  CHECK_FALSE(runz::wait_readable(r.get(), std::chrono::milliseconds(20)));
+  CHECK(::write(w.get(), "x", 1) == 1);
+  CHECK(runz::wait_readable(r.get(), std::chrono::milliseconds(20)));
+  CHECK(runz::wait_readable(r.get(), std::nullopt, stop_r.get()));
+  CHECK(::write(stop_w.get(), "s", 1) == 1);
+  CHECK_FALSE(runz::wait_readable(r.get(), std::nullopt, stop_r.get()));
+  w.reset();
+  char c;
+  CHECK(::read(r.get(), &c, 1) == 1);
+  CHECK(runz::wait_readable(r.get(), std::chrono::milliseconds(20)));  // at its end
+}

@@ -91,7 +91,7 @@ class Zone {
   virtual void signal_exec(uint32_t handle, int sig) = 0;
 
   // A pod: further containers in this zone, each on its own rootfs (exported to the zone while it lives) in
-  // its own mount and PID namespaces. add_container returns once the process is created (held before exec);
+  // its own mount namespace (and PID namespace, spec::wants_own_pid_namespace). add_container returns once the process is created (held before exec);
   // `on_exit` as for exec (not called if add_container throws). remove_container kills what is left of it
   // and withdraws its exports; call it once its exit was reported, or to give up on it.
   virtual ExecStarted add_container(const ZoneConfig& member, ZoneStdio stdio,

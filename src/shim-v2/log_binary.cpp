@@ -1,7 +1,6 @@
 #include "shim-v2/log_binary.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <unistd.h>
@@ -38,16 +37,6 @@ std::string unescape(std::string_view s, bool query, std::string_view uri) {
     }
   }
   return out;
-}
-
-// Waits until fd is readable or hung up; false on timeout (or a failing poll).
-bool wait_readable(int fd, std::chrono::milliseconds timeout) noexcept {
-  pollfd p{fd, POLLIN, 0};
-  int n;
-  do {
-    n = ::poll(&p, 1, static_cast<int>(timeout.count()));
-  } while (n < 0 && errno == EINTR);
-  return n > 0;
 }
 
 // An fd above the three the program gets (3..5), so the dup2s into them cannot clobber one another.

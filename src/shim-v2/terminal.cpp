@@ -31,18 +31,6 @@ void signal_eventfd(int fd) {
 }
 
 // Waits until `fd` is readable (or hung up); false once `stop` fired.
-bool wait_readable(int fd, int stop) {
-  for (;;) {
-    pollfd fds[2] = {{fd, POLLIN, 0}, {stop, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (fds[1].revents != 0) return false;
-    if (fds[0].revents != 0) return true;
-  }
-}
-
 // runz sends the master before it returns: this only bounds a runz that broke the protocol
 constexpr std::chrono::seconds kConsoleMasterTimeout{5};
 
@@ -89,16 +77,12 @@ void Terminal::resize(uint32_t width, uint32_t height) {
   if (::ioctl(master_.get(), TIOCSWINSZ, &ws) != 0) throw_errno("resize the terminal (TIOCSWINSZ)");
 }
 
-void Terminal::drain_output(std::chrono::milliseconds timeout) {
-  pollfd p{output_done_.get(), POLLIN, 0};
-  while (::poll(&p, 1, static_cast<int>(timeout.count())) < 0 && errno == EINTR) {
-  }
-}
+void Terminal::drain_output(std::chrono::milliseconds timeout) { (void)wait_readable(output_done_.get(), timeout); }
 
 // containerd's stdin fifo -> the pty master, until containerd closes its end.
 void Terminal::copy_input() noexcept {
   std::array<char, 8192> buf{};
-  while (wait_readable(in_.get(), stop_.get())) {
+  while (wait_readable(in_.get(), std::nullopt, stop_.get())) {
     ssize_t n = ::read(in_.get(), buf.data(), buf.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;
@@ -109,7 +93,7 @@ void Terminal::copy_input() noexcept {
 // The pty master -> the stdout fifo, until the last holder of the pty's other side is gone (EIO).
 void Terminal::copy_output() noexcept {
   std::array<char, 8192> buf{};
-  while (wait_readable(master_.get(), stop_.get())) {
+  while (wait_readable(master_.get(), std::nullopt, stop_.get())) {
     ssize_t n = ::read(master_.get(), buf.data(), buf.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;

@@ -14,4 +14,11 @@ std::optional<std::string> pod_sandbox_of(const Config& config) {
   return sandbox->second;
 }
 
+bool wants_own_pid_namespace(const Config& config) {
+  if (!config.linux_) return false;
+  for (const auto& ns : config.linux_->namespaces)
+    if (ns.type == "pid") return ns.path.empty();
+  return false;
+}
+
 }  // namespace runz::spec

@@ -17,4 +17,9 @@ inline constexpr const char* kSandboxIdAnnotation = "io.kubernetes.cri.sandbox-i
 // Throws ConfigError when container-type is "container" without a sandbox id.
 std::optional<std::string> pod_sandbox_of(const Config& config);
 
+// Whether a pod's container gets a PID namespace of its own. CRI's modes: CONTAINER (kubelet's default) is
+// a "pid" namespace without a path; POD (shareProcessNamespace) names the sandbox's by path, and NODE has
+// none: both share the zone's, where the sandbox runs.
+bool wants_own_pid_namespace(const Config& config);
+
 }  // namespace runz::spec

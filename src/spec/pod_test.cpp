@@ -17,3 +17,15 @@ TEST_CASE("pod_sandbox_of: only a CRI container names a sandbox to join") {
   CHECK_THROWS_WITH_AS(pod_sandbox_of(config),
                        doctest::Contains("io.kubernetes.cri.sandbox-id"), ConfigError);
 }
+
+TEST_CASE("wants_own_pid_namespace: CRI's CONTAINER mode only") {
+  Config config;
+  CHECK_FALSE(wants_own_pid_namespace(config));  // NODE: no linux section, no pid namespace
+  config.linux_ = Linux{};
+  config.linux_->namespaces.push_back({"mount", ""});
+  CHECK_FALSE(wants_own_pid_namespace(config));
+  config.linux_->namespaces.push_back({"pid", ""});
+  CHECK(wants_own_pid_namespace(config));  // CONTAINER
+  config.linux_->namespaces.back().path = "/proc/42/ns/pid";
+  CHECK_FALSE(wants_own_pid_namespace(config));  // POD: the sandbox's
+}

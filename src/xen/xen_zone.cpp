@@ -18,6 +18,7 @@
 
 #include "common/error.hpp"
 #include "common/in_root.hpp"
+#include "spec/pod.hpp"
 #include "xen/log.hpp"
 #include "xen/zone_resources.hpp"
 
@@ -501,7 +502,7 @@ runtime::ExecStarted XenZone::add_container(const runtime::ZoneConfig& member, r
     try {
       wait_devices_connected(devids, *backend, log.string());
       ap::Create create = create_message(member, prefix);
-      create.pid_namespace = true;
+      create.pid_namespace = spec::wants_own_pid_namespace(member.config);
       const bool terminal = create.process.terminal;
       {
         std::lock_guard lock(mutex_);

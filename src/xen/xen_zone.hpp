@@ -62,7 +62,7 @@ class XenZone final : public runtime::Zone {
   void signal_exec(uint32_t handle, int sig) override;
   // A pod's further container: a 9pfs backend process of its own serves its rootfs and bind mounts (tags
   // "p<handle>-rootfs", "p<handle>-m<i>", devids after the zone's), hot-plugged into the running zone and
-  // waited for until connected; then CREATE with pidNamespace. remove_container stops that backend and
+  // waited for until connected; then CREATE (pidNamespace: spec::wants_own_pid_namespace). remove_container stops that backend and
   // removes its xenstore devices again.
   runtime::ExecStarted add_container(const runtime::ZoneConfig& member, runtime::ZoneStdio stdio,
                                      std::function<void(runtime::ZoneExit)> on_exit) override;

@@ -22,7 +22,7 @@ grep -qx hi "$RUNZ_TEST_TMP/out" || docker_fail "the process's stdout is missing
 grep -qx err "$RUNZ_TEST_TMP/err" || docker_fail "the process's stderr is missing"
 docker_ run --rm --runtime=runz "$DOCKER_IMAGE" echo hi >"$RUNZ_TEST_TMP/out2" || docker_fail "docker run echo hi"
 [ "$(cat "$RUNZ_TEST_TMP/out2")" = hi ] || docker_fail "docker run echo hi printed '$(cat "$RUNZ_TEST_TMP/out2")'"
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || docker_fail "a domain is left after docker run --rm"
+wait_for 60 no_runz_domain || docker_fail "a domain is left after docker run --rm"
 docker_assert_clean
 
 log "docker run -d: a zone, docker exec, docker top"
@@ -67,6 +67,6 @@ log "docker stop -t 5 d2 took $((t1 - t0)) s"
 [ "$(docker_ inspect -f '{{.State.ExitCode}}' d2)" = 137 ] ||
   docker_fail "d2 exit code $(docker_ inspect -f '{{.State.ExitCode}}' d2), want 137 (SIGKILL)"
 docker_ rm d2 || docker_fail "docker rm d2"
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || docker_fail "a domain is left after docker rm"
+wait_for 60 no_runz_domain || docker_fail "a domain is left after docker rm"
 docker_assert_clean
 exit 0

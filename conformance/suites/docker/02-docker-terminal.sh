@@ -21,7 +21,7 @@ log "docker run -it --rm --runtime=runz under a pty"
   >"$RUNZ_TEST_TMP/tty.out" 2>"$RUNZ_TEST_TMP/tty.err"
 rc=$?
 check_shell_session docker_fail "$rc" "$RUNZ_TEST_TMP/tty.out" "$RUNZ_TEST_TMP/tty.err" 3
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || docker_fail "a domain is left after docker run -it --rm"
+wait_for 60 no_runz_domain || docker_fail "a domain is left after docker run -it --rm"
 docker_assert_clean
 
 log "docker exec -it"
@@ -42,6 +42,6 @@ grep -q 'command exited 6' "$RUNZ_TEST_TMP/exec.err" || docker_fail "docker exec
 grep -q '24 80' "$RUNZ_TEST_TMP/exec.out" || docker_fail "exec'd process did not see the resize to 24x80"
 grep -q 'exec-tty-5' "$RUNZ_TEST_TMP/exec.out" || docker_fail "exec'd process has no terminal"
 docker_ rm -f dt >/dev/null || docker_fail "docker rm -f dt"
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || docker_fail "a domain is left after docker rm -f"
+wait_for 60 no_runz_domain || docker_fail "a domain is left after docker rm -f"
 docker_assert_clean
 exit 0

@@ -20,7 +20,7 @@ rc=$?
 cat "$RUNZ_TEST_TMP/err"
 [ "$rc" -eq 3 ] || podman_fail "podman run exited $rc, want 3"
 grep -qx err "$RUNZ_TEST_TMP/err" || podman_fail "the process's stderr is missing"
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || podman_fail "a domain is left after podman run --rm"
+wait_for 60 no_runz_domain || podman_fail "a domain is left after podman run --rm"
 podman_assert_clean
 
 log "podman run -d, podman exec, podman stop"
@@ -38,6 +38,6 @@ podman_ logs p1 | grep -qx got-term || podman_fail "the container did not see SI
 [ "$(podman_ inspect -f '{{.State.ExitCode}}' p1)" = 0 ] ||
   podman_fail "p1 exit code $(podman_ inspect -f '{{.State.ExitCode}}' p1), want 0 (its TERM trap)"
 podman_ rm p1 || podman_fail "podman rm p1"
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || podman_fail "a domain is left after podman rm"
+wait_for 60 no_runz_domain || podman_fail "a domain is left after podman rm"
 podman_assert_clean
 exit 0

@@ -18,6 +18,6 @@ log "podman run -it --rm under a pty"
   >"$RUNZ_TEST_TMP/tty.out" 2>"$RUNZ_TEST_TMP/tty.err"
 rc=$?
 check_shell_session podman_fail "$rc" "$RUNZ_TEST_TMP/tty.out" "$RUNZ_TEST_TMP/tty.err" 3
-wait_for 60 sh -c "[ -z \"\$(xl list | awk 'NR>2 && \$1 ~ /^runz-/')\" ]" || podman_fail "a domain is left after podman run -it --rm"
+wait_for 60 no_runz_domain || podman_fail "a domain is left after podman run -it --rm"
 podman_assert_clean
 exit 0

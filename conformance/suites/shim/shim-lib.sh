@@ -199,6 +199,7 @@ check_shell_session() {
 }
 
 runz_domains() { other_domains | grep '^runz-'; }
+no_runz_domain() { [ -z "$(runz_domains)" ]; }
 # pids_matching ERE: pids whose command line matches (dom0 has no pgrep); never this shell or its children
 pids_matching() {
   for _p in /proc/[0-9]*; do

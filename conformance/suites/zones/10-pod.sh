@@ -9,16 +9,20 @@
 . "$RUNZ_TEST_DIR/zonelib.sh"
 ROOT=$RUNZ_TEST_TMP/root
 
-# pod_bundle DIR TYPE MARKER ARGS_JSON: a busybox bundle in pod "pod1" whose /marker holds MARKER
+# pod_bundle DIR TYPE MARKER ARGS_JSON [PID_NS_JSON]: a busybox bundle in pod "pod1" whose /marker holds
+# MARKER; its pid namespace entry is CRI's CONTAINER mode ({"type": "pid"}) unless PID_NS_JSON says otherwise
 pod_bundle() {
   busybox_bundle "$1"
   echo "$3" >"$1/rootfs/marker"
+  _pidns='{"type": "pid"}'
+  [ -z "${5:-}" ] || _pidns=$5
   cat >"$1/config.json" <<JSON
 {
   "ociVersion": "1.2.0",
   "process": {"user": {"uid": 0, "gid": 0}, "args": $4, "env": ["PATH=/bin"], "cwd": "/"},
   "root": {"path": "rootfs"},
   "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+  "linux": {"namespaces": [{"type": "mount"}, $_pidns]},
   "annotations": {"io.kubernetes.cri.container-type": "$2", "io.kubernetes.cri.sandbox-id": "pod1"}
 }
 JSON
@@ -29,7 +33,8 @@ p9_devices() { xenstore-list "/local/domain/0/backend/9pfs/$1" 2>/dev/null | wc 
 pod_bundle "$RUNZ_TEST_TMP/sb" sandbox sandbox-root '["sh", "-c", "echo sb-up; exec sleep 100000"]'
 pod_bundle "$RUNZ_TEST_TMP/c1" container c1-root '["sh", "-c", "echo c1 $(cat /marker) pid=$$; exec sleep 100000"]'
 pod_bundle "$RUNZ_TEST_TMP/c2" container c2-root '["sh", "-c", "echo c2 $(cat /marker) pid=$$; exit 7"]'
-pod_bundle "$RUNZ_TEST_TMP/c3" container c3-root '["sleep", "100000"]'
+# CRI's POD mode: the sandbox's PID namespace by path; in the zone that is the zone's own
+pod_bundle "$RUNZ_TEST_TMP/c3" container c3-root '["sleep", "100000"]' '{"type": "pid", "path": "/proc/1/ns/pid"}'
 
 log "a container of a pod whose sandbox does not exist is refused, leaving nothing"
 runz --root "$ROOT" create -b "$RUNZ_TEST_TMP/c1" c1 </dev/null 2>"$RUNZ_TEST_TMP/nosb.err" && fail "create without its sandbox succeeded"
@@ -86,6 +91,8 @@ log "kill -9 of a container's monitor: the sandbox withdraws it, delete cleans t
 runz --root "$ROOT" create -b "$RUNZ_TEST_TMP/c3" c3 </dev/null >/dev/null 2>&1 || fail "c3 create failed"
 runz --root "$ROOT" start c3 || fail "c3 start failed"
 [ "$(backends)" = 2 ] || fail "want 2 9pfs backends (sandbox, c3), have $(backends)"
+n=$(runz --root "$ROOT" exec c3 sh -c 'ls -d /proc/[0-9]* | wc -l') || fail "exec in c3 failed"
+[ "$n" -gt 6 ] || fail "c3 (POD mode) sees only $n processes: not the zone's PID namespace"
 mon=$(runz --root "$ROOT" state c3 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
 [ -n "$mon" ] || fail "no pid in c3's state"
 kill -9 "$mon"
