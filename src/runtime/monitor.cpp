@@ -103,7 +103,7 @@ class Monitor {
   void exec(const json& request, std::vector<UniqueFd> fds, UniqueFd client);
   void add_container(const json& request, std::vector<UniqueFd> fds, UniqueFd client);
   void remove_closed_members(const std::vector<pollfd>& polled);
-  uint32_t member_handle(const json& request) const;
+  uint32_t member_handle(uint32_t handle) const;
   int finish();
 
   const MonitorContext& ctx_;
@@ -191,8 +191,8 @@ void Monitor::remove_closed_members(const std::vector<pollfd>& polled) {
   }
 }
 
-uint32_t Monitor::member_handle(const json& request) const {
-  const uint32_t handle = request.at("handle").get<uint32_t>();
+// `handle` if it names one of this sandbox's further containers; throws otherwise.
+uint32_t Monitor::member_handle(uint32_t handle) const {
   if (!members_.count(handle)) throw Error("no pod container with handle " + std::to_string(handle) + " in this zone");
   return handle;
 }
@@ -246,9 +246,9 @@ json Monitor::dispatch(const json& request) {
   } else if (op == "state") {
     return {{"ok", true}, {"status", status_}};
   } else if (op == "start-container") {
-    zone_->start_container(member_handle(request));
+    zone_->start_container(member_handle(request.at("handle").get<uint32_t>()));
   } else if (op == "signal-container") {
-    zone_->signal_container(member_handle(request), request.at("signal").get<int>(), request.value("all", false));
+    zone_->signal_container(member_handle(request.at("handle").get<uint32_t>()), request.at("signal").get<int>(), request.value("all", false));
   } else if (op == "signal-exec") {
     zone_->signal_exec(request.at("handle").get<uint32_t>(), request.at("signal").get<int>());
   } else if (op == "stats") {
@@ -277,7 +277,7 @@ void Monitor::exec(const json& request, std::vector<UniqueFd> fds, UniqueFd clie
                                      std::to_string(fds.size()) + " descriptors)");
     const spec::Process process = spec::parse_process(request.at("process"));
     std::optional<uint32_t> container;
-    if (request.contains("container")) container = member_handle({{"handle", request.at("container")}});
+    if (request.contains("container")) container = member_handle(request.at("container").get<uint32_t>());
     ZoneStdio stdio{std::move(fds[0]), std::move(fds[1]), std::move(fds[2])};
     const ExecStarted started = zone_->exec(process, std::move(stdio), exit_reporter(connection), container);
     ctx_.log.debug("monitor of " + id_ + ": exec'd pid " + std::to_string(started.pid) + " handle " +

@@ -426,7 +426,7 @@ int32_t XenZone::wait_for_process(uint32_t handle, bool created, const std::stri
     auto it = execs_.find(handle);
     return it == execs_.end() || answer() || it->second.error || domain_exit_ || pump_failure_;
   };
-  const bool answered = cv_.wait_for(lock, timeout, settled);
+  cv_.wait_for(lock, timeout, settled);
   if (auto pid = answer()) return *pid;
   auto it = execs_.find(handle);
   if (it == execs_.end()) throw Error("the process ended before it was reported " + what, EIO);
@@ -437,7 +437,6 @@ int32_t XenZone::wait_for_process(uint32_t handle, bool created, const std::stri
   }
   if (domain_exit_) throw Error("the zone's domain ended (" + domain_exit_->describe() + ")", EIO);
   if (pump_failure_) throw Error(*pump_failure_, EIO);
-  (void)answered;
   throw Error("timed out after " + std::to_string(timeout.count()) + " s waiting for " + what + "; " +
                   channel_diagnostics(),
               ETIMEDOUT);
