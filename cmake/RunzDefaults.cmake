@@ -26,7 +26,11 @@ endfunction()
 
 # A doctest unit test registered with ctest. Usage:
 #   runz_unit_test(NAME spec_config_test SOURCES a_test.cpp LIBS runz_spec)
+# Nothing when RUNZ_BUILD_TESTS is off.
 function(runz_unit_test)
+  if(NOT RUNZ_BUILD_TESTS)
+    return()
+  endif()
   cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} runz_doctest_main)

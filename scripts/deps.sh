@@ -4,6 +4,7 @@
 set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config clang libclang-rt-14-dev  # compilers; clang for libFuzzer targets
+  ninja-build ccache                                          # faster builds; compiles cached across clones (scripts/lib/build.sh)
   nlohmann-json3-dev libcxxopts-dev doctest-dev                 # config/state JSON, CLI parsing, unit tests
   libseccomp-dev                                                # seccomp in the guest agent and 9pfs backend
   libxen-dev                                                    # libxenctrl/guest/store/gnttab/evtchn: the toolstack

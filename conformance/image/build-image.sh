@@ -25,10 +25,12 @@
 # is made from) and packaging/deb + build-deb.sh: a run with nothing changed prints "image cache hit <key>"
 # without building the .deb. The last stdout line is always RUNZ_IMAGE_DIR=<dir>.
 #
-# Environment: RUNZ_CACHE_DIR (downloaded .debs; default <repo>/.cache), RUNZ_KERNEL_PKG (default: what
+# Environment: RUNZ_IMAGE_CACHE_DIR (where images are kept, instead of <out>/conformance/image: scripts/try.sh
+# and test.sh use ~/.cache/runz/image, shared by every clone on the machine), RUNZ_CACHE_DIR (downloaded
+# .debs; default <repo>/.cache), RUNZ_KERNEL_PKG (default: what
 # linux-image-amd64 depends on), RUNZ_IMAGE_COMPRESS (none|zstd|gzip, default none:
 # unpacking is ~4x faster than zstd under TCG, see conformance/README.md), RUNZ_IMAGE_KEEP
-# (image dirs kept per build dir, default 2).
+# (image dirs kept per image dir, default 3).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -49,7 +51,7 @@ BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 OUT_DIR=${OUT_DIR:-$BUILD_DIR}
 mkdir -p "$OUT_DIR"
 OUT_DIR=$(cd "$OUT_DIR" && pwd)
-IMGROOT=$OUT_DIR/conformance/image
+IMGROOT=${RUNZ_IMAGE_CACHE_DIR:-$OUT_DIR/conformance/image}
 CACHE=${RUNZ_CACHE_DIR:-$REPO/.cache}
 COMPRESS=${RUNZ_IMAGE_COMPRESS:-none}
 mkdir -p "$IMGROOT" "$CACHE/debs"
@@ -57,7 +59,7 @@ log() { echo "build-image: $*" >&2; }
 T0=$(date +%s.%N)
 elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 
-# One builder per output dir at a time; a second one waits and then gets a cache hit.
+# One builder per image dir at a time; a second one waits and then gets a cache hit.
 exec 9>"$IMGROOT/.lock"
 flock -w 3600 9 || { log "timed out waiting for $IMGROOT/.lock"; exit 1; }
 
@@ -422,8 +424,8 @@ mv "$WORK" "$DEST"
 trap - EXIT
 log "built image $KEY in $(elapsed) s: $(du -sh "$DEST/$BASE" | cut -f1) $BASE"
 
-# keep the newest few images of this build dir
-ls -1dt "$IMGROOT"/*/complete 2>/dev/null | tail -n +$((${RUNZ_IMAGE_KEEP:-2} + 1)) | while read -r c; do
+# keep the newest few images
+ls -1dt "$IMGROOT"/*/complete 2>/dev/null | tail -n +$((${RUNZ_IMAGE_KEEP:-3} + 1)) | while read -r c; do
   d=$(dirname "$c"); log "pruning old image $(basename "$d")"; rm -rf "$d"
 done
 echo "RUNZ_IMAGE_DIR=$DEST"

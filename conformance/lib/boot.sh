@@ -98,8 +98,9 @@ get_image() {
     return 0
   fi
   if [ "$NO_BUILD" = 1 ]; then
-    IMG=$(ls -1dt "$BUILD_DIR"/conformance/image/*/complete 2>/dev/null | head -1)
-    [ -n "$IMG" ] || { say "no image built yet in $BUILD_DIR/conformance/image (drop --no-build)"; return 1; }
+    local imgroot=${RUNZ_IMAGE_CACHE_DIR:-$BUILD_DIR/conformance/image}
+    IMG=$(ls -1dt "$imgroot"/*/complete 2>/dev/null | head -1)
+    [ -n "$IMG" ] || { say "no image built yet in $imgroot (drop --no-build)"; return 1; }
     IMG=$(dirname "$IMG")
     return 0
   fi
@@ -170,12 +171,18 @@ make_initrd() {
 # prefixed with host seconds since start) and calls on_line "<line>" for every console line (CR stripped).
 # Sets: BOOT_FAIL (empty = fine, else why), JOB_RC (dom0 job exit status, empty if never reported),
 #       T_INIT, T_READY, T_JOB, T_END (host seconds since QEMU start), QEMU_RC.
+# Xen's and dom0's command lines (every boot, interactive ones too)
+xen_cmdline() {
+  echo "dom0_mem=$DOM0_MEM,max:$DOM0_MEM dom0_max_vcpus=$QEMU_SMP console=com1 com1=115200,8n1" \
+    "loglvl=all guest_loglvl=all noreboot $XEN_CMDLINE_BASE $XEN_CMDLINE_EXTRA"
+}
+dom0_cmdline() { echo "console=hvc0 earlyprintk=xen rdinit=/init quiet $DOM0_CMDLINE_EXTRA"; }
+
 boot() {
   local serial=$1 fifo qpid chunk partial="" rc xen dom0cmd deadline_us=0 init_us
   BOOT_FAIL="" JOB_RC="" T_INIT="" T_READY="" T_JOB="" T_END="" QEMU_RC=""
-  xen="dom0_mem=$DOM0_MEM,max:$DOM0_MEM dom0_max_vcpus=$QEMU_SMP console=com1 com1=115200,8n1"
-  xen+=" loglvl=all guest_loglvl=all noreboot $XEN_CMDLINE_BASE $XEN_CMDLINE_EXTRA"
-  dom0cmd="console=hvc0 earlyprintk=xen rdinit=/init quiet $DOM0_CMDLINE_EXTRA"
+  xen=$(xen_cmdline)
+  dom0cmd=$(dom0_cmdline)
   fifo=$RUN_DIR/serial.fifo
   rm -f "$fifo"
   mkfifo "$fifo"

@@ -15,7 +15,8 @@
 // TaskExecAdded, TaskExecStarted, TaskExit (id = exec id), and no TaskDelete. A TaskExit observed while Start
 // has not yet published its start event is held back and published right after it.
 // Stats: the zone's domain as Xen accounts it (zone_stats.hpp), as cgroups v2 Metrics.
-// Terminals and checkpoints are not supported yet: Unimplemented.
+// Terminals: a terminal task or exec gets runz's --console-socket and the master copied to its fifos
+// (terminal.hpp; ResizePty). Checkpoint and restore are not supported: Unimplemented.
 #pragma once
 
 #include <sys/types.h>

@@ -38,7 +38,8 @@ cxxopts::Options global_options() {
 
 std::string usage(cxxopts::Options& options) {
   return options.help() +
-         "\nCommands:\n  create, start, run, state, kill, delete, list, spec, features, pause, resume, ps, exec\n";
+         "\nCommands:\n  create, start, run, state, kill, delete, list, spec, features, pause, resume, ps, exec,\n"
+         "  update, events\n";
 }
 
 GlobalOptions read_globals(const cxxopts::ParseResult& result) {
