@@ -7,8 +7,9 @@
 #                    as .deb and .rpm (no second compile), runs lintian and compares the file lists.
 # The boots need only build/release and the image, so they start as soon as build/release is built, in the
 # background (ctest -R 'e2e_(image|boot_N|selftest_harness)' -j2 with RUNZ_E2E_BOOTS=start:DIR, see
-# conformance/e2e-boot), while build/asan compiles at low priority (one QEMU leaves about a core idle); the
-# full ctest run then joins them (RUNZ_E2E_BOOTS=join:DIR) and reports every test, as one ctest summary.
+# conformance/e2e-boot: two 1-CPU QEMUs side by side), while build/asan compiles at low priority in what
+# they leave of the CPUs; the full ctest run then joins them (RUNZ_E2E_BOOTS=join:DIR) and reports every
+# test, as one ctest summary.
 # Compiles go through ccache and the image is cached, both in ~/.cache/runz (scripts/lib/build.sh), so a
 # second run on the same machine, even from a fresh clone, starts warm. At the end it prints where the time
 # went (each phase, each ctest test, each boot per suite), then ctest's summary again.

@@ -52,6 +52,7 @@ common options:
   --add HOST:DOM0   copy a host file or directory into dom0 at DOM0 for this boot (repeatable; replaces
                     a file of the image, e.g. --add build/release/src/runtime/runz:/usr/bin/runz)
   --mem MIB         QEMU memory (default 3072); --dom0-mem SIZE (default 1536M)
+  --smp N           QEMU's (and so Xen's and dom0's) CPUs (default 2; the ctest boots, two side by side, use 1)
   --timeout SECS    hard limit for the boot (default 1800)
   --no-build        use the newest image already built, do not check the cache key
   -v, --verbose     show the whole serial console live
@@ -68,6 +69,7 @@ parse_common() {
     --add) ADDS+=("$2"); SHIFT=2 ;;
     --mem) QEMU_MEM=$2; SHIFT=2 ;;
     --dom0-mem) DOM0_MEM=$2; SHIFT=2 ;;
+    --smp) QEMU_SMP=$2; SHIFT=2 ;;
     --timeout) BOOT_TIMEOUT=$2; SHIFT=2 ;;
     --no-build) NO_BUILD=1; SHIFT=1 ;;
     -v|--verbose) VERBOSE=1; SHIFT=1 ;;

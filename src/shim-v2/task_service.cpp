@@ -535,20 +535,8 @@ task::StatsResponse TaskService::stats(const task::StatsRequest& r) {
     std::lock_guard lock(mu_);
     if (t->init->exit) throw RpcError(Code::NotFound, "stats " + runz::quoted(t->id) + ": the task has exited");
   }
-  std::optional<runtime::ZoneRecord> zone;
-  try {
-    zone = runtime::StateStore(t->runtime.root).load(t->id).zone;
-  } catch (const std::exception& e) {
-    throw RpcError(Code::NotFound, "stats " + runz::quoted(t->id) + ": " + e.what());
-  }
-  if (!zone) throw RpcError(Code::FailedPrecondition, "stats " + runz::quoted(t->id) + ": runz recorded no zone for it");
-  ZoneUsage usage;
-  try {
-    usage = config_.zone_usage(*zone);
-  } catch (const Error& e) {
-    // A domain that is gone means the task is exiting (its exit has not been observed yet).
-    throw RpcError(e.code() == ENOENT ? Code::NotFound : Code::Unknown, "stats " + runz::quoted(t->id) + ": " + e.what());
-  }
+  // runz answers from the container's monitor; its refusals (not running, does not exist) map as any other.
+  const ZoneUsage usage = config_.zone_usage(t->runtime, t->id);
   task::StatsResponse response;
   response.mutable_stats()->set_type_url(std::string(kCgroup2MetricsType));
   response.mutable_stats()->set_value(to_cgroup2_metrics(usage).SerializeAsString());

@@ -14,7 +14,7 @@
 // Event order (runtime/v2/README.md): TaskCreate, TaskStart, TaskExit, TaskDelete; for an exec
 // TaskExecAdded, TaskExecStarted, TaskExit (id = exec id), and no TaskDelete. A TaskExit observed while Start
 // has not yet published its start event is held back and published right after it.
-// Stats: the zone's domain as Xen accounts it (zone_stats.hpp), as cgroups v2 Metrics.
+// Stats: `runz events --stats`, the zone's domain as runz reports it (zone_stats.hpp), as cgroups v2 Metrics.
 // Terminals: a terminal task or exec gets runz's --console-socket and the master copied to its fifos
 // (terminal.hpp; ResizePty). Checkpoint and restore are not supported: Unimplemented.
 #pragma once
@@ -54,7 +54,7 @@ struct TaskServiceConfig {
   RuntimeConfig runtime;               // default runz binary + --root (CreateTaskRequest.options may override)
   Publisher* publisher = nullptr;      // not owned; must outlive the service
   std::function<void()> request_exit;  // called by Shutdown when no task is left
-  ZoneUsageReader zone_usage = read_zone_usage;  // Stats' source (tests replace it: no Xen there)
+  ZoneUsageReader zone_usage = read_zone_usage;  // Stats' source: `runz events --stats` (tests replace it)
 };
 
 class TaskService {

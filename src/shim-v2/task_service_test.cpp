@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "runtime/state_store.hpp"
+#include "shim-v2/grpc_errors.hpp"
 #include "shim-v2/proto/containerd/events/task.pb.h"
 
 using namespace runz::shim;
@@ -302,45 +303,26 @@ TEST_CASE("exec ids, Pids, Connect, Shutdown with tasks left") {
   f.service->remove(del);
 }
 
-TEST_CASE("Stats: the recorded zone's usage as cgroups v2 Metrics; no zone, gone domain, exited task") {
+TEST_CASE("Stats: runz events --stats of the task as cgroups v2 Metrics; runz's refusal, an exited task") {
   Fixture f;
-  std::vector<runz::runtime::ZoneRecord> asked;
+  std::vector<std::string> asked;
+  bool refuse = false;
   TaskServiceConfig config;
   config.ns = "default";
   config.runtime = RuntimeConfig{f.dir / "runz", f.dir / "root", false};
   config.publisher = &f.events;
-  config.zone_usage = [&](const runz::runtime::ZoneRecord& zone) {
-    asked.push_back(zone);
-    if (zone.domid == 99) throw runz::Error("zone domain 99 is gone", ENOENT);
+  config.zone_usage = [&](const RuntimeConfig& runtime, const std::string& id) {
+    CHECK(runtime.root == f.dir / "root");
+    asked.push_back(id);
+    if (refuse) throw RuntimeCommandError("events", 1, "container not running");
     return ZoneUsage{3'000'000, 1u << 20, 4u << 20};
   };
   f.service = std::make_unique<TaskService>(config);
   f.create("c4");
   task::StatsRequest sr;
   sr.set_id("c4");
-  auto code_of = [&] {
-    try {
-      f.service->stats(sr);
-    } catch (const ttrpc::RpcError& e) {
-      return e.code();
-    }
-    return ttrpc::Code::Ok;
-  };
-  // The stand-in runtime keeps no state: no record at all.
-  CHECK(code_of() == ttrpc::Code::NotFound);
-
-  runz::runtime::StateStore store(f.dir / "root");
-  auto lock = store.claim("c4");
-  runz::runtime::ContainerRecord record;
-  record.id = "c4";
-  record.bundle = (f.dir / "bundle").string();
-  store.save(record);
-  CHECK(code_of() == ttrpc::Code::FailedPrecondition);  // no zone recorded
-
-  store.save_zone("c4", runz::runtime::ZoneRecord{5, "8f0a4c3e-1b2d-4e5f-9a6b-7c8d9e0f1a2b", {}});
   auto response = f.service->stats(sr);
-  REQUIRE(asked.size() == 1);
-  CHECK(asked[0].domid == 5);
+  CHECK(asked == std::vector<std::string>{"c4"});
   CHECK(response.stats().type_url() == "io.containerd.cgroups.v2.Metrics");
   cgroup2::Metrics metrics;
   REQUIRE(metrics.ParseFromString(response.stats().value()));
@@ -348,16 +330,27 @@ TEST_CASE("Stats: the recorded zone's usage as cgroups v2 Metrics; no zone, gone
   CHECK(metrics.memory().usage() == 1u << 20);
   CHECK(metrics.memory().usage_limit() == 4u << 20);
 
-  store.save_zone("c4", runz::runtime::ZoneRecord{99, "8f0a4c3e-1b2d-4e5f-9a6b-7c8d9e0f1a2b", {}});
-  CHECK(code_of() == ttrpc::Code::NotFound);
+  // runz's refusal reaches containerd through the one error mapping
+  refuse = true;
+  auto code_of = [&] {
+    try {
+      f.service->stats(sr);
+    } catch (...) {
+      return to_status(std::current_exception()).code;
+    }
+    return ttrpc::Code::Ok;
+  };
+  CHECK(code_of() == ttrpc::Code::FailedPrecondition);
 
+  refuse = false;
   task::StartRequest start;
   start.set_id("c4");
   f.service->start(start);
   task::WaitRequest wr;
   wr.set_id("c4");
   f.service->wait(wr);
-  CHECK(code_of() == ttrpc::Code::NotFound);  // exited
+  CHECK(code_of() == ttrpc::Code::NotFound);  // exited: runz is not asked
+  CHECK(asked.size() == 2);
   task::DeleteRequest del;
   del.set_id("c4");
   f.service->remove(del);

@@ -1,32 +1,38 @@
 #include "shim-v2/zone_stats.hpp"
 
 #include <cerrno>
-#include <limits>
+
+#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
-#include "xen/domain_lifecycle.hpp"
 
 namespace runz::shim {
 namespace {
 
-constexpr std::uint64_t kXenPageBytes = 4096;  // x86 PV: XC_PAGE_SIZE
-
-std::uint64_t pages_to_bytes(std::uint64_t pages) {
-  constexpr std::uint64_t max_pages = std::numeric_limits<std::uint64_t>::max() / kXenPageBytes;
-  return pages > max_pages ? std::numeric_limits<std::uint64_t>::max() : pages * kXenPageBytes;
+std::uint64_t counter(const nlohmann::json& data, const nlohmann::json::json_pointer& at, std::string_view line) {
+  if (!data.contains(at) || !data.at(at).is_number_unsigned())
+    throw Error("runz events --stats: no unsigned number at data" + at.to_string() + " in " +
+                    runz::quoted(std::string(line.substr(0, 200))),
+                EINVAL);
+  return data.at(at).get<std::uint64_t>();
 }
 
 }  // namespace
 
-ZoneUsage read_zone_usage(const runtime::ZoneRecord& zone) {
-  const std::string what = "zone domain " + std::to_string(zone.domid);
-  if (zone.domid == 0) throw Error(what + ": no domain recorded", EINVAL);
-  auto uuid = xen::Uuid::parse(zone.uuid);
-  if (!uuid) throw Error(what + ": recorded uuid " + runz::quoted(zone.uuid) + " is not a UUID", EINVAL);
-  auto xc = xen::XcHandle::open();
-  auto info = xen::find_domain(xc, zone.domid, *uuid);
-  if (!info) throw Error(what + " (" + zone.uuid + ") is gone", ENOENT);
-  return ZoneUsage{info->cpu_time_ns, pages_to_bytes(info->tot_pages), pages_to_bytes(info->max_pages)};
+ZoneUsage parse_stats_event(std::string_view line) {
+  const auto event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!event.is_object() || event.value("type", "") != "stats" || !event.contains("data") || !event["data"].is_object())
+    throw Error("runz events --stats: not a stats event: " + runz::quoted(std::string(line.substr(0, 200))), EINVAL);
+  const auto& data = event["data"];
+  using P = nlohmann::json::json_pointer;
+  return ZoneUsage{counter(data, P("/cpu/usage/total"), line), counter(data, P("/memory/usage/usage"), line),
+                   counter(data, P("/memory/usage/limit"), line)};
+}
+
+ZoneUsage read_zone_usage(const RuntimeConfig& config, const std::string& id) {
+  const RunResult result = run_runtime(config, {"events", "--stats", id});
+  const auto end = result.out.find('\n');
+  return parse_stats_event(std::string_view(result.out).substr(0, end));
 }
 
 cgroup2::Metrics to_cgroup2_metrics(const ZoneUsage& usage) {

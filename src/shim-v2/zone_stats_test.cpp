@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -35,19 +39,49 @@ TEST_CASE("the Metrics wire format uses containerd's field numbers") {
   CHECK(bytes == want);
 }
 
-TEST_CASE("read_zone_usage refuses a record without a domain or with a malformed uuid before asking Xen") {
-  auto error_of = [](const runz::runtime::ZoneRecord& zone) -> std::pair<int, std::string> {
+TEST_CASE("parse_stats_event reads runz's stats event, and names what is missing") {
+  const auto usage = parse_stats_event(
+      R"({"type":"stats","id":"c1","data":{"cpu":{"usage":{"total":2500000123}},)"
+      R"("memory":{"usage":{"usage":67108864,"limit":268435456}}}})");
+  CHECK(usage.cpu_time_ns == 2'500'000'123);
+  CHECK(usage.memory_bytes == 64ull << 20);
+  CHECK(usage.memory_limit_bytes == 256ull << 20);
+  auto error_of = [](std::string_view line) -> std::pair<int, std::string> {
     try {
-      read_zone_usage(zone);
+      parse_stats_event(line);
     } catch (const runz::Error& e) {
       return {e.code(), e.what()};
     }
     return {0, "no error"};
   };
-  auto [code, message] = error_of(runz::runtime::ZoneRecord{});
+  auto [code, message] = error_of("not json");
   CHECK(code == EINVAL);
-  CHECK(message.find("no domain recorded") != std::string::npos);
-  std::tie(code, message) = error_of(runz::runtime::ZoneRecord{7, "not-a-uuid", {}});
+  CHECK(message.find("not a stats event") != std::string::npos);
+  std::tie(code, message) = error_of(R"({"type":"oom","data":{}})");
+  CHECK(message.find("not a stats event") != std::string::npos);
+  std::tie(code, message) = error_of(R"({"type":"stats","data":{"cpu":{"usage":{"total":1}},"memory":{"usage":{"usage":-1,"limit":2}}}})");
   CHECK(code == EINVAL);
-  CHECK(message.find("not-a-uuid") != std::string::npos);
+  CHECK(message.find("/memory/usage/usage") != std::string::npos);
+}
+
+TEST_CASE("read_zone_usage runs `runz events --stats <id>` with the shim's --root") {
+  const auto dir = std::filesystem::temp_directory_path() / ("runz-zone-stats-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto fake = dir / "runz";
+  {
+    std::ofstream script(fake);
+    // argv: --root R events --stats ID
+    script << "#!/bin/sh\n"
+              "[ \"$1 $3 $4 $5\" = \"--root events --stats c9\" ] || { echo \"bad argv: $*\" >&2; exit 1; }\n"
+              "echo '{\"type\":\"stats\",\"id\":\"c9\",\"data\":{\"cpu\":{\"usage\":{\"total\":7000}},"
+              "\"memory\":{\"usage\":{\"usage\":4096,\"limit\":8192}}}}'\n";
+  }
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  const RuntimeConfig config{fake, dir / "root", false};
+  const auto usage = read_zone_usage(config, "c9");
+  CHECK(usage.cpu_time_ns == 7000);
+  CHECK(usage.memory_bytes == 4096);
+  CHECK(usage.memory_limit_bytes == 8192);
+  CHECK_THROWS_AS(read_zone_usage(config, "other"), RuntimeCommandError);
+  std::filesystem::remove_all(dir);
 }

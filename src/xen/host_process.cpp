@@ -110,7 +110,7 @@ void ChildProcess::stop() noexcept {
     log_warning("helper process " + std::to_string(pid) + " ignored SIGTERM; it got SIGKILL");
 }
 
-void kill_recorded(const runtime::HostProcess& process) noexcept {
+void kill_recorded(const zone::HostProcess& process) noexcept {
   if (process.pid <= 0) return;
   auto start = process_start_time(process.pid);
   if (!start || *start != process.start_time) return;  // gone, or the pid belongs to someone else now

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/zone.hpp"
+#include "zone/zone.hpp"
 
 namespace runz::xen {
 
@@ -33,7 +33,7 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
   ~ChildProcess();
 
-  runtime::HostProcess identity() const noexcept { return identity_; }
+  zone::HostProcess identity() const noexcept { return identity_; }
   bool running() const noexcept { return identity_.pid > 0; }
   // Exit status if it has exited (reaps it), without waiting.
   std::optional<int> poll_exit();
@@ -41,10 +41,10 @@ class ChildProcess {
   void stop() noexcept;
 
  private:
-  runtime::HostProcess identity_;
+  zone::HostProcess identity_;
 };
 
 // Kills a recorded helper of a dead monitor: SIGKILL only if the pid still has the recorded start time.
-void kill_recorded(const runtime::HostProcess& process) noexcept;
+void kill_recorded(const zone::HostProcess& process) noexcept;
 
 }  // namespace runz::xen

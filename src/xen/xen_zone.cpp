@@ -115,7 +115,7 @@ std::optional<std::string> single_file_name(const spec::Mount& m) {
 
 // The 9pfs exports of a container, as runz-p9-backend arguments ("--export", spec per export): its rootfs
 // (tag `prefix`rootfs), then each bind mount's source (`prefix`m0, m1, ...), devids from `first_devid`.
-std::vector<std::string> export_args(const runtime::ZoneConfig& cfg, uint32_t first_devid, const std::string& prefix) {
+std::vector<std::string> export_args(const zone::ZoneConfig& cfg, uint32_t first_devid, const std::string& prefix) {
   std::vector<std::string> args = {"--export", std::to_string(first_devid) + ":" + prefix + "rootfs:" + cfg.rootfs.string() +
                                                    (cfg.config.root.readonly ? ":ro" : "")};
   uint32_t index = 0;
@@ -134,7 +134,7 @@ std::vector<std::string> export_args(const runtime::ZoneConfig& cfg, uint32_t fi
 // A read-only rootfs is exported read-only (the backend refuses writes, whatever the zone does), so the
 // zone cannot make the mount points its mounts need there: they are made here first, inside the rootfs, as
 // runc makes them on the host.
-void make_mount_points(const runtime::ZoneConfig& cfg) {
+void make_mount_points(const zone::ZoneConfig& cfg) {
   if (!cfg.config.root.readonly) return;
   const UniqueFd root(::open(cfg.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root) throw_errno("open rootfs " + runz::quoted(cfg.rootfs.string()));
@@ -145,7 +145,7 @@ void make_mount_points(const runtime::ZoneConfig& cfg) {
 }
 
 // CREATE for a container whose exports export_args made with the same `prefix`.
-ap::Create create_message(const runtime::ZoneConfig& cfg, const std::string& prefix) {
+ap::Create create_message(const zone::ZoneConfig& cfg, const std::string& prefix) {
   ap::Create c;
   c.container = cfg.id;
   c.rootfs.tag = prefix + "rootfs";
@@ -177,8 +177,8 @@ ap::Create create_message(const runtime::ZoneConfig& cfg, const std::string& pre
 
 std::string p9_backend_path(DomId domid) { return "/local/domain/0/backend/9pfs/" + std::to_string(domid); }
 
-XenZone::XenZone(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
-                 const std::function<void(const runtime::ZoneRecord&)>& on_record)
+XenZone::XenZone(const zone::ZoneConfig& cfg, zone::ZoneStdio stdio,
+                 const std::function<void(const zone::ZoneRecord&)>& on_record)
     : cfg_(cfg),
       stdio_(std::move(stdio)),
       on_record_(on_record),
@@ -197,7 +197,7 @@ XenZone::XenZone(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
 XenZone::~XenZone() { teardown(); }
 
 void XenZone::emit_record() {
-  runtime::ZoneRecord copy;
+  zone::ZoneRecord copy;
   {
     std::lock_guard lock(mutex_);
     copy = record_;
@@ -205,7 +205,7 @@ void XenZone::emit_record() {
   if (on_record_) on_record_(copy);
 }
 
-runtime::ZoneRecord XenZone::record() const {
+zone::ZoneRecord XenZone::record() const {
   std::lock_guard lock(mutex_);
   return record_;
 }
@@ -334,12 +334,12 @@ void XenZone::resume() {
   unpause_domain(xc_, built_->id());
 }
 
-runtime::ZoneUsage XenZone::usage() {
+zone::ZoneUsage XenZone::usage() {
   std::lock_guard lock(xc_mutex_);
   const auto info = xc_.domain_info(built_->id());
   if (!info) throw Error("zone " + runz::quoted(cfg_.id) + ": its domain is gone", ENOENT);
   constexpr uint64_t kPage = 4096;
-  return runtime::ZoneUsage{info->cpu_time_ns, info->tot_pages * kPage, info->max_pages * kPage};
+  return zone::ZoneUsage{info->cpu_time_ns, info->tot_pages * kPage, info->max_pages * kPage};
 }
 
 void XenZone::update(const spec::Resources& resources) {
@@ -375,18 +375,18 @@ void XenZone::update(const spec::Resources& resources) {
   }
 }
 
-runtime::ZoneExit XenZone::wait_exit() {
+zone::ZoneExit XenZone::wait_exit() {
   std::unique_lock lock(mutex_);
   cv_.wait(lock, [&] { return exit_.has_value() || domain_exit_.has_value() || pump_failure_.has_value(); });
-  if (exit_) return runtime::ZoneExit{exit_->status, exit_->signal};
+  if (exit_) return zone::ZoneExit{exit_->status, exit_->signal};
   // The zone ended without the agent reporting: count it as killed.
   log_warning("zone of " + runz::quoted(cfg_.id) + " ended without EXIT: " +
               (domain_exit_ ? domain_exit_->describe() : *pump_failure_));
-  return runtime::ZoneExit{128 + 9, 9};
+  return zone::ZoneExit{128 + 9, 9};
 }
 
-runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneStdio stdio,
-                                   std::function<void(runtime::ZoneExit)> on_exit, std::optional<uint32_t> container) {
+zone::ExecStarted XenZone::exec(const spec::Process& process, zone::ZoneStdio stdio,
+                                   std::function<void(zone::ZoneExit)> on_exit, std::optional<uint32_t> container) {
   std::string target = cfg_.id;
   if (container) {
     std::lock_guard lock(pod_mutex_);
@@ -410,7 +410,7 @@ runtime::ExecStarted XenZone::exec(const spec::Process& process, runtime::ZoneSt
       if (auto it = execs_.find(handle); it != execs_.end()) it->second.relay_stdin = true;
     }
     wake_pump();
-    return runtime::ExecStarted{handle, pid};
+    return zone::ExecStarted{handle, pid};
   } catch (...) {
     std::lock_guard lock(mutex_);
     execs_.erase(handle);  // on_exit is not called for a process that never started
@@ -466,8 +466,8 @@ void XenZone::wait_devices_connected(const std::vector<uint32_t>& devids, ChildP
   }
 }
 
-runtime::ExecStarted XenZone::add_container(const runtime::ZoneConfig& member, runtime::ZoneStdio stdio,
-                                            std::function<void(runtime::ZoneExit)> on_exit) {
+zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::ZoneStdio stdio,
+                                            std::function<void(zone::ZoneExit)> on_exit) {
   return with_context("add container " + runz::quoted(member.id) + " to the zone of " + runz::quoted(cfg_.id), [&] {
     uint32_t handle = 0;
     {
@@ -490,7 +490,7 @@ runtime::ExecStarted XenZone::add_container(const runtime::ZoneConfig& member, r
     const auto log = member.state_dir / "p9-backend.log";
     make_mount_points(member);
     pod.backend = ChildProcess::spawn(argv, log);
-    const runtime::HostProcess helper = pod.backend->identity();
+    const zone::HostProcess helper = pod.backend->identity();
     {
       std::lock_guard lock(mutex_);
       record_.helpers.push_back(helper);
@@ -512,7 +512,7 @@ runtime::ExecStarted XenZone::add_container(const runtime::ZoneConfig& member, r
         execs_.emplace(handle, ExecProcess{std::move(stdio), std::move(on_exit), {}, {}, {}, false, terminal});
       }
       queue_frame(ap::MessageType::kCreate, handle, ap::to_json_payload(create));
-      return runtime::ExecStarted{handle, wait_for_process(handle, true, "CREATED")};
+      return zone::ExecStarted{handle, wait_for_process(handle, true, "CREATED")};
     } catch (...) {
       {
         std::lock_guard lock(mutex_);
@@ -556,7 +556,7 @@ void XenZone::remove_container(uint32_t handle) noexcept {
     pod_containers_.erase(it);
   }
   // Whatever still runs of it is killed (its PID namespace goes with its first process), then its exports.
-  std::function<void(runtime::ZoneExit)> on_exit;
+  std::function<void(zone::ZoneExit)> on_exit;
   {
     std::unique_lock lock(mutex_);
     if (execs_.count(handle) && !domain_exit_ && !pump_failure_ && !stop_) {
@@ -574,8 +574,8 @@ void XenZone::remove_container(uint32_t handle) noexcept {
       execs_.erase(it);
     }
   }
-  if (on_exit) on_exit(runtime::ZoneExit{128 + 9, 9});
-  const runtime::HostProcess helper = pod->backend ? pod->backend->identity() : runtime::HostProcess{};
+  if (on_exit) on_exit(zone::ZoneExit{128 + 9, 9});
+  const zone::HostProcess helper = pod->backend ? pod->backend->identity() : zone::HostProcess{};
   if (pod->backend) pod->backend->stop();
   for (uint32_t devid : pod->devids) {
     try {
@@ -587,7 +587,7 @@ void XenZone::remove_container(uint32_t handle) noexcept {
   }
   {
     std::lock_guard lock(mutex_);
-    std::erase_if(record_.helpers, [&](const runtime::HostProcess& h) { return h.pid == helper.pid; });
+    std::erase_if(record_.helpers, [&](const zone::HostProcess& h) { return h.pid == helper.pid; });
   }
   try {
     emit_record();
@@ -877,7 +877,7 @@ void XenZone::on_exec_frame(const ap::Frame& frame) {
       auto on_exit = std::move(p.on_exit);
       execs_.erase(it);
       lock.unlock();
-      if (on_exit) on_exit(runtime::ZoneExit{e.status, e.signal});
+      if (on_exit) on_exit(zone::ZoneExit{e.status, e.signal});
       break;
     }
     default:
@@ -905,7 +905,7 @@ void XenZone::teardown() noexcept {
   for (auto& [handle, p] : execs) {
     if (!(p.pid || p.created_pid) || !p.on_exit) continue;
     try {
-      p.on_exit(runtime::ZoneExit{128 + 9, 9});
+      p.on_exit(zone::ZoneExit{128 + 9, 9});
     } catch (...) {
     }
   }

@@ -22,7 +22,7 @@
 #include "agent-proto/decoder.hpp"
 #include "agent-proto/messages.hpp"
 #include "common/fd.hpp"
-#include "runtime/zone.hpp"
+#include "zone/zone.hpp"
 #include "xen/console.hpp"
 #include "xen/domain_builder.hpp"
 #include "xen/domain_lifecycle.hpp"
@@ -42,34 +42,34 @@ inline constexpr uint32_t kMainHandle = 1;
 // The xenstore directory of the 9pfs backend devices of a domain, removed at teardown.
 std::string p9_backend_path(DomId domid);
 
-class XenZone final : public runtime::Zone {
+class XenZone final : public zone::Zone {
  public:
-  XenZone(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
-          const std::function<void(const runtime::ZoneRecord&)>& on_record);
+  XenZone(const zone::ZoneConfig& cfg, zone::ZoneStdio stdio,
+          const std::function<void(const zone::ZoneRecord&)>& on_record);
   ~XenZone() override;
 
   // create() in steps: build the domain, start the backend, boot, HELLO, CREATE, CREATED.
   void build_and_create();
 
-  runtime::ZoneRecord record() const override;
+  zone::ZoneRecord record() const override;
   void start() override;
   void signal(int sig, bool all) override;
   void pause() override;
   void resume() override;
-  runtime::ZoneExit wait_exit() override;
-  runtime::ExecStarted exec(const spec::Process& process, runtime::ZoneStdio stdio,
-                            std::function<void(runtime::ZoneExit)> on_exit, std::optional<uint32_t> container) override;
+  zone::ZoneExit wait_exit() override;
+  zone::ExecStarted exec(const spec::Process& process, zone::ZoneStdio stdio,
+                            std::function<void(zone::ZoneExit)> on_exit, std::optional<uint32_t> container) override;
   void signal_exec(uint32_t handle, int sig) override;
   // A pod's further container: a 9pfs backend process of its own serves its rootfs and bind mounts (tags
   // "p<handle>-rootfs", "p<handle>-m<i>", devids after the zone's), hot-plugged into the running zone and
   // waited for until connected; then CREATE (pidNamespace: spec::wants_own_pid_namespace). remove_container stops that backend and
   // removes its xenstore devices again.
-  runtime::ExecStarted add_container(const runtime::ZoneConfig& member, runtime::ZoneStdio stdio,
-                                     std::function<void(runtime::ZoneExit)> on_exit) override;
+  zone::ExecStarted add_container(const zone::ZoneConfig& member, zone::ZoneStdio stdio,
+                                     std::function<void(zone::ZoneExit)> on_exit) override;
   void start_container(uint32_t handle) override;
   void signal_container(uint32_t handle, int sig, bool all) override;
   void remove_container(uint32_t handle) noexcept override;
-  runtime::ZoneUsage usage() override;
+  zone::ZoneUsage usage() override;
   // memory.limit: the balloon target (memory/target) and maxmem, down to what the limit makes the zone
   // (zone_resources.hpp) and back up to, never past, the size it booted with; cpu.shares: the scheduler's
   // weight (1024 shares = Xen's default 256); cpu.quota/period: its cap (% of one CPU). The rest of
@@ -80,8 +80,8 @@ class XenZone final : public runtime::Zone {
   // A process started with exec(), or a pod's further container: its stdio and what the agent said about
   // it (under mutex_).
   struct ExecProcess {
-    runtime::ZoneStdio stdio;
-    std::function<void(runtime::ZoneExit)> on_exit;
+    zone::ZoneStdio stdio;
+    std::function<void(zone::ZoneExit)> on_exit;
     std::optional<int32_t> pid;          // STARTED
     std::optional<int32_t> created_pid;  // CREATED (pod containers)
     std::optional<agent_proto::ErrorReport> error;
@@ -126,9 +126,9 @@ class XenZone final : public runtime::Zone {
   void request_task_dump();
   void emit_record();
 
-  runtime::ZoneConfig cfg_;
-  runtime::ZoneStdio stdio_;
-  std::function<void(const runtime::ZoneRecord&)> on_record_;
+  zone::ZoneConfig cfg_;
+  zone::ZoneStdio stdio_;
+  std::function<void(const zone::ZoneRecord&)> on_record_;
 
   // Declaration order = reverse teardown order: handles outlive everything that points at them.
   XcHandle xc_;
@@ -145,7 +145,7 @@ class XenZone final : public runtime::Zone {
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  runtime::ZoneRecord record_;
+  zone::ZoneRecord record_;
   std::string outgoing_;  // frames queued for the pump
   std::string outgoing_raw_;  // bytes the pump sends as they are (SysRq requests: not ^O-doubled)
   bool stop_ = false;

@@ -12,7 +12,7 @@
 namespace runz::xen {
 namespace {
 
-class XenZoneFactory final : public runtime::ZoneFactory {
+class XenZoneFactory final : public zone::ZoneFactory {
  public:
   void check_host() const override {
     check_xen_dom0();
@@ -22,15 +22,15 @@ class XenZoneFactory final : public runtime::ZoneFactory {
     });
   }
 
-  std::unique_ptr<runtime::Zone> create(const runtime::ZoneConfig& cfg, runtime::ZoneStdio stdio,
-                                        const std::function<void(const runtime::ZoneRecord&)>& on_record) override {
+  std::unique_ptr<zone::Zone> create(const zone::ZoneConfig& cfg, zone::ZoneStdio stdio,
+                                        const std::function<void(const zone::ZoneRecord&)>& on_record) override {
     auto zone = std::make_unique<XenZone>(cfg, std::move(stdio), on_record);
     zone->build_and_create();  // on failure the zone's destructor tears down what was made
     return zone;
   }
 
-  void cleanup(const runtime::ZoneRecord& record) noexcept override {
-    for (const runtime::HostProcess& helper : record.helpers) kill_recorded(helper);
+  void cleanup(const zone::ZoneRecord& record) noexcept override {
+    for (const zone::HostProcess& helper : record.helpers) kill_recorded(helper);
     if (record.uuid.empty()) return;
     auto uuid = Uuid::parse(record.uuid);
     if (!uuid) {
@@ -50,6 +50,6 @@ class XenZoneFactory final : public runtime::ZoneFactory {
 
 }  // namespace
 
-std::unique_ptr<runtime::ZoneFactory> make_zone_factory() { return std::make_unique<XenZoneFactory>(); }
+std::unique_ptr<zone::ZoneFactory> make_zone_factory() { return std::make_unique<XenZoneFactory>(); }
 
 }  // namespace runz::xen

@@ -45,7 +45,7 @@ int run(int argc, char** argv) {
   if (state_dir.empty()) state_dir = std::filesystem::temp_directory_path() / ("runz-xen-zone-run-" + id);
   std::filesystem::create_directories(state_dir);
 
-  runz::runtime::ZoneConfig cfg;
+  runz::zone::ZoneConfig cfg;
   cfg.id = id;
   cfg.bundle = bundle;
   cfg.config = runz::spec::load_config(bundle);
@@ -56,10 +56,10 @@ int run(int argc, char** argv) {
 
   auto factory = runz::xen::make_zone_factory();
   factory->check_host();
-  runz::runtime::ZoneStdio stdio{dup_fd(0), dup_fd(1), dup_fd(2)};
-  std::unique_ptr<runz::runtime::Zone> zone;
+  runz::zone::ZoneStdio stdio{dup_fd(0), dup_fd(1), dup_fd(2)};
+  std::unique_ptr<runz::zone::Zone> zone;
   try {
-    zone = factory->create(cfg, std::move(stdio), [](const runz::runtime::ZoneRecord& r) {
+    zone = factory->create(cfg, std::move(stdio), [](const runz::zone::ZoneRecord& r) {
       runz::xen::log_info("record: domid " + std::to_string(r.domid) + " uuid " + r.uuid + " helpers " +
                           std::to_string(r.helpers.size()));
     });
@@ -69,7 +69,7 @@ int run(int argc, char** argv) {
   }
   runz::xen::log_info("runz-xen-zone-run: created; starting");
   zone->start();
-  runz::runtime::ZoneExit exit = zone->wait_exit();
+  runz::zone::ZoneExit exit = zone->wait_exit();
   runz::xen::log_info("runz-xen-zone-run: container exited with status " + std::to_string(exit.status));
   zone.reset();  // destroys the zone
   return exit.status & 0xff;
