@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "shim-v2/proto/io/containerd/cgroups/v2/metrics.pb.h"
+#include "zone/zone.hpp"
 #include "shim-v2/runtime_command.hpp"
 
 namespace runz::shim {
@@ -24,11 +25,7 @@ namespace cgroup2 = io::containerd::cgroups::v2;
 
 inline constexpr std::string_view kCgroup2MetricsType = "io.containerd.cgroups.v2.Metrics";
 
-struct ZoneUsage {
-  std::uint64_t cpu_time_ns = 0;
-  std::uint64_t memory_bytes = 0;
-  std::uint64_t memory_limit_bytes = 0;
-};
+using ZoneUsage = zone::ZoneUsage;  // what runz reports: the same fields the monitor keeps
 
 // The usage in one line of `runz events --stats` (runc's event: {"type":"stats","id":...,"data":{"cpu":
 // {"usage":{"total":NS}},"memory":{"usage":{"usage":B,"limit":B}}}}). Throws runz::Error (EINVAL) naming
