@@ -33,6 +33,11 @@ ctest_details() {
       else { unit += secs; n++ }
     }
     END { if (n) printf "    %-56s %8.1f s\n", "unit tests (" n ", ASan+UBSan)", unit }' early="$STARTED_EARLY" "$CTEST_LOG"
+  if [ "$STARTED_EARLY" = 1 ] && [ -f "$EARLY/ctest.log" ]; then
+    echo "    started after build/release, in the background beside the phases after it (ctest -j2: two at a time):"
+    awk '/ Test +#[0-9]+: / { for (i = 1; i <= NF; i++) if ($i ~ /^#[0-9]+:$/) name = $(i + 1)
+                             printf "      %-54s %8.1f s\n", name, $(NF - 1) }' "$EARLY/ctest.log"
+  fi
   local d
   for d in "$E2E_LOGS"/boot*/; do boot_details "${d%/}"; done
 }
@@ -40,7 +45,7 @@ ctest_details() {
 boot_details() {
   local b=$1/boot.tsv r=$1/results.tsv
   [ -f "$b" ] && [ -f "$r" ] || return 0
-  echo "    boot $(basename "$1")$([ "$STARTED_EARLY" = 1 ] && echo ', started after build/release, beside the phases after it'):"
+  echo "    boot $(basename "$1"):"
   awk -F'\t' -v results="$r" '
     function row(what, s) { printf "      %-54s %8.1f s\n", what, s }
     { v[$1] = $2 }
