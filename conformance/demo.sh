@@ -51,17 +51,9 @@ cat >"$B/config.json" <<JSON
   "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}]
 }
 JSON
-prepare_clients() {
-  t=$(up)
-  start_docker >"$RUNZ_TEST_TMP/clients.log" 2>&1 && build_docker_image >>"$RUNZ_TEST_TMP/clients.log" 2>&1 &&
-    build_image >>"$RUNZ_TEST_TMP/clients.log" 2>&1
-  rc=$?
-  [ "$rc" = 0 ] || tail -n 20 "$RUNZ_TEST_TMP/clients.log"
-  step "start containerd + dockerd, load the busybox image" "$rc" "$(secs "$t")"
-}
-
-# the same beside step 1 (dom0 has two CPUs: the daemons start while the first zone boots); prepare_wait
-# collects it. The daemons' pids come back through a file for docker_cleanup.
+# containerd and dockerd, and the busybox image loaded into both, in the background (in the demo beside step 1:
+# dom0 has two CPUs, the daemons start while the first zone boots); prepare_wait collects it. The daemons'
+# pids come back through a file for docker_cleanup.
 prepare_in_background() {
   (
     t=$(up)
@@ -76,11 +68,12 @@ prepare_wait() {
   PREP_RC=1 PREP_SECS=0
   [ -f "$RUNZ_TEST_TMP/prep.env" ] && . "$RUNZ_TEST_TMP/prep.env"
   [ "$PREP_RC" = 0 ] || tail -n 20 "$RUNZ_TEST_TMP/clients.log"
-  step "start containerd + dockerd, load the busybox image (beside 1.)" "$PREP_RC" "$PREP_SECS"
+  step "start containerd + dockerd, load the busybox image$1" "$PREP_RC" "$PREP_SECS"
 }
 
 if [ "$MODE" = --shell ]; then
-  prepare_clients
+  prepare_in_background
+  prepare_wait ""
   cat <<EOF
 
 == dom0 of the emulated Xen host: runz, docker, podman and ctr are ready. Try:
@@ -119,7 +112,7 @@ step "runz run (domain ${seen:-none} while it ran, gone after)" "$?" "$(secs "$t
 
 echo
 echo "== 2. docker run --rm --runtime=runz"
-prepare_wait
+prepare_wait " (beside 1.)"
 t=$(up)
 docker_ run --rm --runtime=runz --hostname docker-demo "$DOCKER_IMAGE" /bin/sh -c "$SHOW" >"$RUNZ_TEST_TMP/docker.out" 2>&1
 rc=$?
