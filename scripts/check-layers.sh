@@ -13,6 +13,10 @@
 #   shim-v2     common spec runtime zone              asks runz; never xen
 #   guest       common spec agent-proto               the zone's agent
 #
+# Inside xen, two folders are held to what they may use of the toolstack:
+#   xen/p9       the 9pfs backend process: the shared Xen wrappers and its device's layout, nothing else
+#   xen/devices  one unit per device kind: xenstore, the log, the zone record; not the backend, not XenZone
+#
 # It also fails on any cycle between folders. Prints each offending line; exit 1 if there is one.
 set -uo pipefail
 NO_XEN=()
@@ -44,6 +48,20 @@ for layer in "${!DIR[@]}"; do
     echo "layering: $file:$line: $layer may not include $to: $text"
     bad=1
   done < <(grep -rnE '^#include "[a-z0-9-]+/' "${DIR[$layer]}" --include=*.cpp --include=*.hpp 2>/dev/null)
+done
+declare -A XEN_SUB_MAY=([src/xen/p9]="xen/p9/ xen/devices/p9fs_layout.hpp xen/xs.hpp xen/gnttab.hpp xen/evtchn.hpp"
+                       [src/xen/devices]="xen/devices/ xen/xs.hpp xen/log.hpp")
+for sub in "${!XEN_SUB_MAY[@]}"; do
+  while IFS=: read -r file line text; do
+    inc=$(sed -E 's/^#include "([^"]+)".*/\1/' <<<"$text")
+    ok=0
+    for allowed in ${XEN_SUB_MAY[$sub]}; do
+      case $inc in "$allowed"*) ok=1 ;; esac
+    done
+    [ "$ok" = 1 ] && continue
+    echo "layering: $file:$line: $sub may not include $inc"
+    bad=1
+  done < <(grep -rnE '^#include "xen/' "$sub" --include=*.cpp --include=*.hpp 2>/dev/null)
 done
 # cycles between folders (the exception's edge included): depth-first search over EDGE
 declare -A STATE=()

@@ -127,7 +127,7 @@ class FakeFactory final : public ZoneFactory {
   void check_host() const override {}
   std::unique_ptr<Zone> create(const ZoneConfig& cfg, ZoneStdio,
                                const std::function<void(const ZoneRecord&)>& on_record) override {
-    ZoneRecord record{7, "fake-uuid-" + cfg.id, {}};
+    ZoneRecord record{7, "fake-uuid-" + cfg.id, {}, {}};
     on_record(record);  // the "domain" exists from here on
     std::optional<int> exit_after_start;
     const auto it = cfg.config.annotations.find("test.exit-after-start");

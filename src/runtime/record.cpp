@@ -26,7 +26,9 @@ json to_json(const HostProcess& process) { return {{"pid", process.pid}, {"start
 json to_json(const ZoneRecord& record) {
   json helpers = json::array();
   for (const HostProcess& helper : record.helpers) helpers.push_back(to_json(helper));
-  return {{"domid", record.domid}, {"uuid", record.uuid}, {"helpers", helpers}};
+  json devices = json::array();
+  for (const ZoneDevice& device : record.devices) devices.push_back({{"kind", device.kind}, {"devid", device.devid}});
+  return {{"domid", record.domid}, {"uuid", record.uuid}, {"helpers", helpers}, {"devices", devices}};
 }
 
 json to_json(const ExitRecord& record) {
@@ -54,6 +56,11 @@ ZoneRecord zone_record_from_json(const json& document) {
   record.domid = field<uint32_t>(document, "domid");
   record.uuid = field<std::string>(document, "uuid");
   for (const json& helper : field<json>(document, "helpers")) record.helpers.push_back(host_process_from_json(helper));
+  // absent in records of runz versions before devices were recorded
+  if (document.contains("devices")) {
+    for (const json& device : field<json>(document, "devices"))
+      record.devices.push_back(ZoneDevice{field<std::string>(device, "kind"), field<uint32_t>(device, "devid")});
+  }
   return record;
 }
 

@@ -62,13 +62,14 @@ TEST_CASE("records round-trip, and the monitor's files win") {
   CHECK(loaded.monitor->start_time == 4242);
   CHECK_FALSE(loaded.zone);
 
-  store.save_zone("c1", ZoneRecord{7, "uuid-1", {HostProcess{99, 100}}});
+  store.save_zone("c1", ZoneRecord{7, "uuid-1", {HostProcess{99, 100}}, {ZoneDevice{"9pfs", 2}}});
   store.save_exit("c1", ExitRecord{ZoneExit{143, 15}, true});
   loaded = store.load("c1");
   REQUIRE(loaded.zone);
   CHECK(loaded.zone->domid == 7);
   CHECK(loaded.zone->uuid == "uuid-1");
   CHECK(loaded.zone->helpers.at(0).start_time == 100);
+  CHECK(loaded.zone->devices == std::vector<ZoneDevice>{{"9pfs", 2}});
   REQUIRE(loaded.exit);
   CHECK(loaded.exit->exit.status == 143);
   CHECK(*loaded.exit->exit.signal == 15);

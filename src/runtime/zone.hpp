@@ -9,6 +9,7 @@ using zone::ExecStarted;
 using zone::HostProcess;
 using zone::Zone;
 using zone::ZoneConfig;
+using zone::ZoneDevice;
 using zone::ZoneExit;
 using zone::ZoneFactory;
 using zone::ZoneRecord;

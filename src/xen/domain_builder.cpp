@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "xen/devices/console.hpp"
 #include "xen/log.hpp"
 #include "xen/xenguest.hpp"
 #include "xen/zone_resources.hpp"
@@ -22,7 +23,6 @@ namespace {
 constexpr uint32_t kMaxEvtchnPort = 1023;
 constexpr int32_t kHypervisorDefaultFrames = -1;
 constexpr DomId kDom0 = 0;
-constexpr std::string_view kConsoleLimitBytes = "1048576";
 
 // "domain <id>: <step> <ms> ms", with the duration to a tenth of a millisecond.
 void log_step(DomId domid, std::string_view name, std::chrono::steady_clock::time_point start) {
@@ -101,12 +101,7 @@ void write_xenstore(XsHandle& xs, const DomainBuildConfig& config, const BuiltDo
     tx.write(d + "/store/port", std::to_string(built.store_port));
     tx.write(d + "/store/ring-ref", std::to_string(built.store_mfn));
 
-    // The primary PV console: the host monitor maps it itself; type != "xenconsoled" keeps xenconsoled off.
-    tx.write(d + "/console/type", kConsoleTypeRunz);
-    tx.write(d + "/console/port", std::to_string(built.console_port));
-    tx.write(d + "/console/ring-ref", std::to_string(built.console_mfn));
-    tx.write(d + "/console/limit", kConsoleLimitBytes);
-    tx.write(d + "/console/backend-id", "0");
+    devices::write_console_nodes(tx, devices::ConsoleDevice{domid, built.console_port, built.console_mfn});
   });
 }
 

@@ -1,8 +1,8 @@
 // Builds a zone's PV domain and boots a kernel + initramfs directly, without libxl: xc_domain_create, limits,
 // store and console event channels, the libxenguest xc_dom_* sequence, the xenstore nodes libxl would write
-// and xs_introduce_domain. Every step is logged with the domid and its duration. The domain is left PAUSED:
-// the caller attaches the console (and anything else) and unpauses last. Any failure after xc_domain_create
-// tears the domain down again (OwnedDomain).
+// (the console's by its device unit, devices/console.hpp) and xs_introduce_domain. Every step is logged
+// with the domid and its duration. The domain is left PAUSED: the caller adds its other devices, attaches
+// the console and unpauses last. Any failure after xc_domain_create tears the domain down again (OwnedDomain).
 #pragma once
 
 #include <cstdint>
@@ -16,10 +16,6 @@
 #include "xen/xs.hpp"
 
 namespace runz::xen {
-
-// xenconsoled serves a domain's console/ only when console/type is absent or "xenconsoled"; runz writes
-// this value instead, so a xenconsoled running on the host leaves runz's console rings alone.
-inline constexpr std::string_view kConsoleTypeRunz = "runz";
 
 struct DomainBuildConfig {
   std::string name;                 // xenstore name; must start with kDomainNamePrefix and be unique

@@ -54,12 +54,6 @@ EvtchnPort EvtchnHandle::bind_interdomain(DomId domid, uint32_t remote_port) {
   return EvtchnPort(h_, static_cast<uint32_t>(port));
 }
 
-EvtchnPort EvtchnHandle::bind_virq(unsigned int virq) {
-  xenevtchn_port_or_error_t port = xenevtchn_bind_virq(h_, virq);
-  if (port < 0) throw_errno("xenevtchn_bind_virq " + std::to_string(virq));
-  return EvtchnPort(h_, static_cast<uint32_t>(port));
-}
-
 std::optional<uint32_t> EvtchnHandle::pending() {
   xenevtchn_port_or_error_t port = xenevtchn_pending(h_);
   if (port < 0) {

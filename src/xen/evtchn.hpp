@@ -30,8 +30,6 @@ class EvtchnHandle {
   int fd() const;
   // Binds to `remote_port` of `domid` (an unbound port the domain allocated for us).
   EvtchnPort bind_interdomain(DomId domid, uint32_t remote_port);
-  // Binds a virtual IRQ (VIRQ_*) to a local port.
-  EvtchnPort bind_virq(unsigned int virq);
   // The next port that fired, or nullopt if none. Only call after fd() polled readable: the underlying
   // read may block otherwise (see xenevtchn.h).
   std::optional<uint32_t> pending();

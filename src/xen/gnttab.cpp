@@ -4,7 +4,6 @@
 
 // The Xen tool library headers carry no extern "C" of their own.
 extern "C" {
-#include <xenctrl.h>
 #include <xengnttab.h>
 }
 
@@ -19,6 +18,9 @@ extern "C" {
 #include "xen/xentoollog_bridge.hpp"
 
 namespace runz::xen {
+namespace {
+constexpr size_t kPageBytes = 4096;  // a grant is one Xen page (XC_PAGE_SIZE on x86)
+}  // namespace
 
 GntHandle GntHandle::open() {
   xengnttab_handle* h = xengnttab_open(xentoollog_bridge(), 0);
@@ -44,10 +46,6 @@ void GntHandle::close() noexcept {
   h_ = nullptr;
 }
 
-void GntHandle::set_max_grants(uint32_t count) {
-  if (xengnttab_set_max_grants(h_, count) != 0) throw_errno("xengnttab_set_max_grants " + std::to_string(count));
-}
-
 GntMapping GntHandle::map(DomId domid, std::span<const uint32_t> refs, bool writable) {
   std::vector<uint32_t> raw(refs.begin(), refs.end());
   int prot = writable ? (PROT_READ | PROT_WRITE) : PROT_READ;
@@ -56,18 +54,6 @@ GntMapping GntHandle::map(DomId domid, std::span<const uint32_t> refs, bool writ
     throw_errno("xengnttab_map_domain_grant_refs of " + std::to_string(raw.size()) + " grant(s) of domain " +
                 std::to_string(domid));
   return GntMapping(h_, addr, raw.size());
-}
-
-GntMapping GntHandle::map_with_unmap_notify(DomId domid, uint32_t ref, std::optional<uint32_t> notify_offset,
-                                            std::optional<uint32_t> notify_port) {
-  // The C API takes -1 (all bits set) for "no notification".
-  uint32_t offset = notify_offset.value_or(UINT32_MAX);
-  evtchn_port_t port = notify_port.value_or(UINT32_MAX);
-  void* addr = xengnttab_map_grant_ref_notify(h_, domid, ref, PROT_READ | PROT_WRITE, offset, port);
-  if (addr == nullptr)
-    throw_errno("xengnttab_map_grant_ref_notify of grant " + std::to_string(ref) + " of domain " +
-                std::to_string(domid));
-  return GntMapping(h_, addr, 1);
 }
 
 GntMapping::GntMapping(GntMapping&& other) noexcept
@@ -87,7 +73,7 @@ GntMapping& GntMapping::operator=(GntMapping&& other) noexcept {
 
 GntMapping::~GntMapping() { reset(); }
 
-size_t GntMapping::size_bytes() const noexcept { return pages_ * XC_PAGE_SIZE; }
+size_t GntMapping::size_bytes() const noexcept { return pages_ * kPageBytes; }
 
 void GntMapping::reset() noexcept {
   if (h_ == nullptr || addr_ == nullptr) return;

@@ -25,14 +25,8 @@ class GntHandle {
   GntHandle& operator=(const GntHandle&) = delete;
   ~GntHandle();
 
-  // Limits how many grants this handle may map at once (call before the first map).
-  void set_max_grants(uint32_t count);
   // Maps `refs` granted by `domid`, read-write (or read-only), contiguously.
   GntMapping map(DomId domid, std::span<const uint32_t> refs, bool writable = true);
-  // Maps one page; on unmap the byte at `notify_offset` is zeroed and/or `notify_port` (a local port) is
-  // signalled, so the granting domain learns that we are gone.
-  GntMapping map_with_unmap_notify(DomId domid, uint32_t ref, std::optional<uint32_t> notify_offset,
-                                   std::optional<uint32_t> notify_port);
 
  private:
   friend class GntMapping;

@@ -208,34 +208,4 @@ std::vector<DomainInfo> XcHandle::list_domains() const {
   return out;
 }
 
-Domain::Domain(Domain&& other) noexcept
-    : xch_(std::exchange(other.xch_, nullptr)), domid_(other.domid_), handle_(other.handle_) {}
-
-Domain& Domain::operator=(Domain&& other) noexcept {
-  if (this != &other) {
-    reset();
-    xch_ = std::exchange(other.xch_, nullptr);
-    domid_ = other.domid_;
-    handle_ = other.handle_;
-  }
-  return *this;
-}
-
-Domain::~Domain() { reset(); }
-
-DomId Domain::release() noexcept {
-  xch_ = nullptr;
-  return domid_;
-}
-
-void Domain::reset() noexcept {
-  if (xch_ == nullptr) return;
-  xc_interface* xch = std::exchange(xch_, nullptr);
-  if (xc_domain_destroy(xch, domid_) != 0) {
-    log_error("domain " + std::to_string(domid_) + ": xc_domain_destroy on cleanup: " + std::strerror(errno));
-  } else {
-    log_info("domain " + std::to_string(domid_) + ": destroyed");
-  }
-}
-
 }  // namespace runz::xen

@@ -105,31 +105,4 @@ class XcHandle {
   xc_interface_core* xch_ = nullptr;
 };
 
-// Ownership of a domain: xc_domain_destroy in the destructor unless release()d. The XcHandle must outlive it
-// (it may be moved).
-// Destroying here does not touch xenstore; domain_lifecycle.hpp's destroy_domain does the whole teardown.
-class Domain {
- public:
-  Domain() noexcept = default;
-  Domain(XcHandle& xc, DomId domid, Uuid handle) noexcept : xch_(xc.raw()), domid_(domid), handle_(handle) {}
-  Domain(Domain&& other) noexcept;
-  Domain& operator=(Domain&& other) noexcept;
-  Domain(const Domain&) = delete;
-  Domain& operator=(const Domain&) = delete;
-  ~Domain();
-
-  bool owns() const noexcept { return xch_ != nullptr; }
-  DomId id() const noexcept { return domid_; }
-  const Uuid& handle() const noexcept { return handle_; }
-  // Gives up ownership: the domain lives on after this object. Returns the domid.
-  DomId release() noexcept;
-  // Destroys the domain now (if owned); logs a failure instead of throwing.
-  void reset() noexcept;
-
- private:
-  xc_interface_core* xch_ = nullptr;
-  DomId domid_ = 0;
-  Uuid handle_;
-};
-
 }  // namespace runz::xen

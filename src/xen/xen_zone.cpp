@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/in_root.hpp"
 #include "spec/pod.hpp"
+#include "xen/devices/console.hpp"
 #include "xen/log.hpp"
 #include "xen/zone_resources.hpp"
 
@@ -56,29 +56,6 @@ std::chrono::seconds env_seconds(const char* name, std::chrono::seconds fallback
   return std::chrono::seconds(n);
 }
 
-std::filesystem::path self_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path() : exe.parent_path();
-}
-
-// Where runz-p9-backend lives: $RUNZ_P9_BACKEND, beside this executable, <prefix>/lib/runz, /usr/lib/runz.
-std::filesystem::path find_p9_backend() {
-  if (const char* env = std::getenv("RUNZ_P9_BACKEND"); env != nullptr && *env != '\0') return env;
-  std::vector<std::filesystem::path> candidates;
-  if (auto dir = self_dir(); !dir.empty()) {
-    candidates.push_back(dir / "runz-p9-backend");
-    candidates.push_back(dir / ".." / "lib" / "runz" / "runz-p9-backend");
-  }
-  candidates.emplace_back("/usr/lib/runz/runz-p9-backend");
-  for (const auto& c : candidates) {
-    if (::access(c.c_str(), X_OK) == 0) return c;
-  }
-  throw Error("runz-p9-backend not found (looked beside runz, in <prefix>/lib/runz and /usr/lib/runz; "
-              "set RUNZ_P9_BACKEND)",
-              ENOENT);
-}
-
 std::filesystem::path zone_kernel(const std::filesystem::path& zone_dir) {
   for (const char* name : {"vmlinux", "vmlinuz"}) {
     auto p = zone_dir / name;
@@ -106,49 +83,11 @@ void write_stdio(UniqueFd& fd, const ap::Frame& frame, const std::string& whose)
   }
 }
 
-// A file bind mount is exported as a directory holding only that file, named by its file name.
-std::optional<std::string> single_file_name(const spec::Mount& m) {
-  struct stat st {};
-  if (::stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return std::filesystem::path(m.source).filename().string();
-  return std::nullopt;
-}
-
-// The 9pfs exports of a container, as runz-p9-backend arguments ("--export", spec per export): its rootfs
-// (tag `prefix`rootfs), then each bind mount's source (`prefix`m0, m1, ...), devids from `first_devid`.
-std::vector<std::string> export_args(const zone::ZoneConfig& cfg, uint32_t first_devid, const std::string& prefix) {
-  std::vector<std::string> args = {"--export", std::to_string(first_devid) + ":" + prefix + "rootfs:" + cfg.rootfs.string() +
-                                                   (cfg.config.root.readonly ? ":ro" : "")};
-  uint32_t index = 0;
-  for (const spec::Mount& m : cfg.config.mounts) {
-    if (!m.is_bind()) continue;
-    std::string spec = std::to_string(first_devid + 1 + index) + ":" + prefix + "m" + std::to_string(index) + ":" + m.source;
-    if (m.is_readonly()) spec += ":ro";
-    if (auto file = single_file_name(m)) spec += ":file=" + *file;
-    args.push_back("--export");
-    args.push_back(std::move(spec));
-    ++index;
-  }
-  return args;
-}
-
-// A read-only rootfs is exported read-only (the backend refuses writes, whatever the zone does), so the
-// zone cannot make the mount points its mounts need there: they are made here first, inside the rootfs, as
-// runc makes them on the host.
-void make_mount_points(const zone::ZoneConfig& cfg) {
-  if (!cfg.config.root.readonly) return;
-  const UniqueFd root(::open(cfg.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root) throw_errno("open rootfs " + runz::quoted(cfg.rootfs.string()));
-  for (const spec::Mount& m : cfg.config.mounts) {
-    with_context("read-only rootfs: mount point " + runz::quoted(m.destination),
-                 [&] { ensure_in_root(root.get(), m.destination, m.is_bind() && single_file_name(m).has_value()); });
-  }
-}
-
-// CREATE for a container whose exports export_args made with the same `prefix`.
+// CREATE for a container whose exports ContainerExports made with the same `prefix`.
 ap::Create create_message(const zone::ZoneConfig& cfg, const std::string& prefix) {
   ap::Create c;
   c.container = cfg.id;
-  c.rootfs.tag = prefix + "rootfs";
+  c.rootfs.tag = rootfs_tag(prefix);
   c.rootfs.readonly = cfg.config.root.readonly;
   c.hostname = cfg.config.hostname;
   c.domainname = cfg.config.domainname;
@@ -162,8 +101,8 @@ ap::Create create_message(const zone::ZoneConfig& cfg, const std::string& prefix
     zm.source = m.source;
     if (m.is_bind()) {
       zm.type = "9p";
-      zm.tag = prefix + "m" + std::to_string(index++);
-      zm.file = single_file_name(m).value_or("");
+      zm.tag = bind_mount_tag(prefix, index++);
+      zm.file = exported_file_name(m).value_or("");
     } else {
       zm.type = m.type;
     }
@@ -174,8 +113,6 @@ ap::Create create_message(const zone::ZoneConfig& cfg, const std::string& prefix
 }
 
 }  // namespace
-
-std::string p9_backend_path(DomId domid) { return "/local/domain/0/backend/9pfs/" + std::to_string(domid); }
 
 XenZone::XenZone(const zone::ZoneConfig& cfg, zone::ZoneStdio stdio,
                  const std::function<void(const zone::ZoneRecord&)>& on_record)
@@ -235,37 +172,46 @@ void XenZone::build_domain_step() {
       std::lock_guard lock(mutex_);
       record_.domid = domid;
       record_.uuid = uuid.to_string();
+      record_.devices.push_back(zone::ZoneDevice{std::string(devices::kConsoleKind), 0});
     }
     emit_record();
   });
 }
 
 void XenZone::start_backend_step() {
-  const DomId domid = built_->id();
-  std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid), "--write-nodes"};
-  const std::vector<std::string> exports = export_args(cfg_, 0, "");
-  argv.insert(argv.end(), exports.begin(), exports.end());
-  make_mount_points(cfg_);
-  next_devid_ = static_cast<uint32_t>(exports.size() / 2);
-  backend_ = ChildProcess::spawn(argv, cfg_.state_dir / "p9-backend.log");
-  {
-    std::lock_guard lock(mutex_);
-    record_.helpers.push_back(backend_->identity());
-  }
-  emit_record();
-  log_info("domain " + std::to_string(domid) + ": 9pfs backend pid " + std::to_string(backend_->identity().pid));
+  exports_ = ContainerExports::start(xs_, built_->id(), cfg_, 0, "", false, kBackendNodesTimeout, exports_recorder());
+  next_devid_ = exports_->next_devid();
+}
 
-  // The guest's 9p frontend must find its devices when it probes; wait for the backend to write them.
-  const std::string frontend = built_->dom_path + "/device/9pfs/0/backend";
-  auto deadline = std::chrono::steady_clock::now() + kBackendNodesTimeout;
-  while (!xs_.read(frontend)) {
-    if (auto status = backend_->poll_exit())
-      throw Error("runz-p9-backend exited (status " + std::to_string(*status) + ") before writing its devices; see " +
-                  runz::quoted((cfg_.state_dir / "p9-backend.log").string()));
-    if (std::chrono::steady_clock::now() >= deadline)
-      throw Error("runz-p9-backend did not write " + runz::quoted(frontend) + " in time", ETIMEDOUT);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+ContainerExports::Recorder XenZone::exports_recorder() {
+  ContainerExports::Recorder r;
+  r.devices = [this](const std::vector<zone::ZoneDevice>& devices) {
+    {
+      std::lock_guard lock(mutex_);
+      record_.devices.insert(record_.devices.end(), devices.begin(), devices.end());
+    }
+    emit_record();
+  };
+  r.helper = [this](const zone::HostProcess& helper) {
+    {
+      std::lock_guard lock(mutex_);
+      record_.helpers.push_back(helper);
+    }
+    emit_record();
+  };
+  r.forget = [this](const std::vector<zone::ZoneDevice>& devices, const std::optional<zone::HostProcess>& helper) {
+    forget_in_record(devices, helper);
+    emit_record();
+  };
+  return r;
+}
+
+void XenZone::forget_in_record(const std::vector<zone::ZoneDevice>& devices,
+                               const std::optional<zone::HostProcess>& helper) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(record_.devices,
+                [&](const zone::ZoneDevice& d) { return std::find(devices.begin(), devices.end(), d) != devices.end(); });
+  if (helper) std::erase_if(record_.helpers, [&](const zone::HostProcess& h) { return h.pid == helper->pid; });
 }
 
 void XenZone::boot_step() {
@@ -448,24 +394,6 @@ int32_t XenZone::wait_for_process(uint32_t handle, bool created, const std::stri
 
 // --- pod containers ----------------------------------------------------------------------------------------
 
-// The backend writes each device's nodes, the zone's xenbus probes the frontend, and the two connect
-// (backend state 4); a mount of the tag before that fails in the zone.
-void XenZone::wait_devices_connected(const std::vector<uint32_t>& devids, ChildProcess& backend, const std::string& log) {
-  const auto deadline = std::chrono::steady_clock::now() + env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout);
-  for (uint32_t devid : devids) {
-    const std::string state = p9_backend_path(built_->id()) + "/" + std::to_string(devid) + "/state";
-    while (xs_.read(state).value_or("") != "4") {
-      if (auto status = backend.poll_exit())
-        throw Error("runz-p9-backend exited (status " + std::to_string(*status) + "); see " + runz::quoted(log));
-      if (std::chrono::steady_clock::now() >= deadline)
-        throw Error("9pfs device " + std::to_string(devid) + " did not connect in time (" + runz::quoted(state) + " is " +
-                        runz::quoted(xs_.read(state).value_or("missing")) + ")",
-                    ETIMEDOUT);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-}
-
 zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::ZoneStdio stdio,
                                             std::function<void(zone::ZoneExit)> on_exit) {
   return with_context("add container " + runz::quoted(member.id) + " to the zone of " + runz::quoted(cfg_.id), [&] {
@@ -477,33 +405,21 @@ zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::Z
       handle = next_handle_++;
     }
     const std::string prefix = "p" + std::to_string(handle) + "-";
-    const DomId domid = built_->id();
-    std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid), "--write-nodes"};
-    PodContainer pod;
-    pod.id = member.id;
+    uint32_t first_devid = 0;
     {
       std::lock_guard lock(pod_mutex_);
-      const std::vector<std::string> exports = export_args(member, next_devid_, prefix);
-      argv.insert(argv.end(), exports.begin(), exports.end());
-      for (size_t i = 0; i < exports.size() / 2; ++i) pod.devids.push_back(next_devid_++);
+      first_devid = next_devid_;
+      next_devid_ += export_count(member);
     }
-    const auto log = member.state_dir / "p9-backend.log";
-    make_mount_points(member);
-    pod.backend = ChildProcess::spawn(argv, log);
-    const zone::HostProcess helper = pod.backend->identity();
-    {
-      std::lock_guard lock(mutex_);
-      record_.helpers.push_back(helper);
-    }
-    emit_record();
-    ChildProcess* backend = &*pod.backend;
-    const std::vector<uint32_t> devids = pod.devids;
+    PodContainer pod{member.id,
+                     ContainerExports::start(xs_, built_->id(), member, first_devid, prefix, true,
+                                             env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout),
+                                             exports_recorder())};
     {
       std::lock_guard lock(pod_mutex_);
       pod_containers_.emplace(handle, std::move(pod));
     }
     try {
-      wait_devices_connected(devids, *backend, log.string());
       ap::Create create = create_message(member, prefix);
       create.pid_namespace = spec::wants_own_pid_namespace(member.config);
       const bool terminal = create.process.terminal;
@@ -575,20 +491,9 @@ void XenZone::remove_container(uint32_t handle) noexcept {
     }
   }
   if (on_exit) on_exit(zone::ZoneExit{128 + 9, 9});
-  const zone::HostProcess helper = pod->backend ? pod->backend->identity() : zone::HostProcess{};
-  if (pod->backend) pod->backend->stop();
-  for (uint32_t devid : pod->devids) {
-    try {
-      xs_.rm("/local/domain/" + std::to_string(built_->id()) + "/device/9pfs/" + std::to_string(devid));
-      xs_.rm(p9_backend_path(built_->id()) + "/" + std::to_string(devid));
-    } catch (const std::exception& e) {
-      log_warning("zone " + runz::quoted(cfg_.id) + ": removing 9pfs device " + std::to_string(devid) + ": " + e.what());
-    }
-  }
-  {
-    std::lock_guard lock(mutex_);
-    std::erase_if(record_.helpers, [&](const zone::HostProcess& h) { return h.pid == helper.pid; });
-  }
+  const std::optional<zone::HostProcess> helper = pod->exports.helper();
+  pod->exports.stop_and_remove(xs_);
+  forget_in_record(pod->exports.devices(), helper);
   try {
     emit_record();
   } catch (const std::exception& e) {
@@ -911,28 +816,19 @@ void XenZone::teardown() noexcept {
   }
   watcher_.reset();
   console_.reset();
-  std::optional<DomId> domid;
-  if (built_) {
-    domid = built_->id();
-    try {
-      std::lock_guard lock(xc_mutex_);
-      built_->domain.destroy();
-    } catch (const std::exception& e) {
-      log_error("zone " + runz::quoted(cfg_.id) + ": destroying domain: " + e.what());
-    }
-  }
-  if (backend_) backend_->stop();
+  // The backends go before the domain: their grant mappings would keep a destroyed domain as a zombie.
+  if (exports_) exports_->stop_and_remove(xs_);
   {
     std::lock_guard lock(pod_mutex_);
-    for (auto& [handle, pod] : pod_containers_)
-      if (pod.backend) pod.backend->stop();
+    for (auto& [handle, pod] : pod_containers_) pod.exports.stop_and_remove(xs_);
     pod_containers_.clear();
   }
-  if (domid) {
+  if (built_) {
     try {
-      xs_.rm(p9_backend_path(*domid));
+      std::lock_guard lock(xc_mutex_);
+      built_->domain.destroy();  // with it /local/domain/<domid>: the console's nodes
     } catch (const std::exception& e) {
-      log_warning("zone " + runz::quoted(cfg_.id) + ": removing 9pfs backend nodes: " + e.what());
+      log_error("zone " + runz::quoted(cfg_.id) + ": destroying domain: " + e.what());
     }
   }
 }

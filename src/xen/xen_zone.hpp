@@ -30,6 +30,7 @@
 #include "xen/terminal_resizes.hpp"
 #include "xen/xc.hpp"
 #include "xen/xs.hpp"
+#include "xen/zone_exports.hpp"
 
 namespace runz::xen {
 
@@ -39,8 +40,6 @@ inline constexpr std::chrono::seconds kDefaultBootTimeout{300};
 inline constexpr std::chrono::seconds kDefaultRequestTimeout{120};
 // The process handle runz uses for a container's main process (CREATE/START/SIGNAL/EXIT stream).
 inline constexpr uint32_t kMainHandle = 1;
-// The xenstore directory of the 9pfs backend devices of a domain, removed at teardown.
-std::string p9_backend_path(DomId domid);
 
 class XenZone final : public zone::Zone {
  public:
@@ -60,10 +59,10 @@ class XenZone final : public zone::Zone {
   zone::ExecStarted exec(const spec::Process& process, zone::ZoneStdio stdio,
                             std::function<void(zone::ZoneExit)> on_exit, std::optional<uint32_t> container) override;
   void signal_exec(uint32_t handle, int sig) override;
-  // A pod's further container: a 9pfs backend process of its own serves its rootfs and bind mounts (tags
-  // "p<handle>-rootfs", "p<handle>-m<i>", devids after the zone's), hot-plugged into the running zone and
-  // waited for until connected; then CREATE (pidNamespace: spec::wants_own_pid_namespace). remove_container stops that backend and
-  // removes its xenstore devices again.
+  // A pod's further container: its exports (zone_exports.hpp: tags "p<handle>-rootfs", "p<handle>-m<i>",
+  // devids after the zone's) hot-plugged into the running zone and waited for until connected; then CREATE
+  // (pidNamespace: spec::wants_own_pid_namespace). remove_container stops their backend and removes the
+  // devices again.
   zone::ExecStarted add_container(const zone::ZoneConfig& member, zone::ZoneStdio stdio,
                                      std::function<void(zone::ZoneExit)> on_exit) override;
   void start_container(uint32_t handle) override;
@@ -92,14 +91,12 @@ class XenZone final : public zone::Zone {
   // What the zone holds for a pod's further container besides its process (under pod_mutex_).
   struct PodContainer {
     std::string id;
-    std::optional<ChildProcess> backend;
-    std::vector<uint32_t> devids;
+    ContainerExports exports;
   };
 
   // Waits until the agent answered for process `handle`: CREATED (`created`) or STARTED; returns its pid.
   // Throws with the agent's ERROR, the zone's end or a timeout; the entry in execs_ is left as it is.
   int32_t wait_for_process(uint32_t handle, bool created, const std::string& what);
-  void wait_devices_connected(const std::vector<uint32_t>& devids, ChildProcess& backend, const std::string& log);
   void build_domain_step();
   void start_backend_step();
   void boot_step();
@@ -125,6 +122,10 @@ class XenZone final : public zone::Zone {
   // Waits a little for the dump. Call without the lock.
   void request_task_dump();
   void emit_record();
+  // How ContainerExports records its devices and backend in record_.
+  ContainerExports::Recorder exports_recorder();
+  // Drops a container's exports from record_ once they are gone (the caller emits the record).
+  void forget_in_record(const std::vector<zone::ZoneDevice>& devices, const std::optional<zone::HostProcess>& helper);
 
   zone::ZoneConfig cfg_;
   zone::ZoneStdio stdio_;
@@ -136,7 +137,7 @@ class XenZone final : public zone::Zone {
   XsHandle xs_watch_;
   std::mutex xc_mutex_;  // xc_ is used from API threads and the pump
   std::optional<BuiltDomain> built_;
-  std::optional<ChildProcess> backend_;
+  std::optional<ContainerExports> exports_;  // the main container's
   std::optional<PvConsole> console_;
   std::unique_ptr<ShutdownWatcher> watcher_;
   UniqueFd console_log_;

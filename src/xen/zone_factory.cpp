@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "xen/devices/zone_devices.hpp"
 #include "xen/domain_lifecycle.hpp"
 #include "xen/host_check.hpp"
 #include "xen/host_process.hpp"
@@ -41,7 +42,7 @@ class XenZoneFactory final : public zone::ZoneFactory {
     try {
       XcHandle xc = XcHandle::open();
       XsHandle xs = XsHandle::open();
-      if (destroy_domain(xc, xs, record.domid, *uuid)) xs.rm(p9_backend_path(record.domid));
+      if (destroy_domain(xc, xs, record.domid, *uuid)) devices::remove_zone_devices(xs, record.domid, record.devices);
     } catch (const std::exception& e) {
       log_error("cleanup of domain " + std::to_string(record.domid) + ": " + e.what());
     }

@@ -44,12 +44,21 @@ struct HostProcess {
   uint64_t start_time = 0;  // field 22 of /proc/<pid>/stat, so a recycled pid is not mistaken for ours
 };
 
+// A paravirtual device the zone was given (its xenstore nodes): kind as the toolstack's device units
+// name it ("console", "9pfs", ...) and its device number.
+struct ZoneDevice {
+  std::string kind;
+  uint32_t devid = 0;
+  bool operator==(const ZoneDevice&) const = default;
+};
+
 // What must be recorded in the state dir before the next resource is made, so `delete` can clean up after a
 // `kill -9` of the monitor.
 struct ZoneRecord {
   uint32_t domid = 0;
   std::string uuid;                       // the domain's Xen handle, checked before destroying a domid
   std::vector<HostProcess> helpers;       // backend processes
+  std::vector<ZoneDevice> devices;        // recorded before their nodes are written
 };
 
 // Exit of the container's main process: status is the exit code, or 128+signal.

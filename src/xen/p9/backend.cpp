@@ -14,8 +14,7 @@
 #include "common/fd.hpp"
 #include "xen/p9/node_ops.hpp"
 #include "xen/p9/seccomp_filter.hpp"
-#include "xen/p9/toolstack_nodes.hpp"
-#include "xen/p9/xen_sys.hpp"
+#include "xen/p9/xen_ports_impl.hpp"
 #include "xen/p9/xenbus_backend.hpp"
 
 namespace runz::p9 {
@@ -57,13 +56,12 @@ class Backend {
     for (const auto& e : cfg_.exports) {
       exports.push_back(with_context("export " + quoted(e.tag), [&] { return open_export(e); }));
     }
-    xs_ = LibXenstore::open();
-    gnt_ = LibGnttab::open();
-    evtchn_ = LibEvtchn::open();
+    xs_ = std::make_unique<SharedXenstore>();
+    gnt_ = std::make_unique<SharedGrantMapper>();
+    evtchn_ = std::make_unique<SharedEventChannels>();
     stop_ = block_stop_signals();
     for (size_t i = 0; i < cfg_.exports.size(); ++i) {
       DeviceConfig dc{cfg_.domid, cfg_.exports[i].devid, cfg_.exports[i].tag, cfg_.backend_domid};
-      if (cfg_.write_nodes) write_device_nodes(xs_->raw(), dc);
       devices_.push_back(std::make_unique<Device>(dc, std::move(exports[i]), *xs_, *gnt_, *evtchn_));
       devices_.back()->start();
     }
@@ -91,7 +89,7 @@ class Backend {
       if ((fds[0].revents & POLLIN) != 0) {
         while (auto ev = xs_->next_watch_event()) {
           for (auto& d : devices_) {
-            if (ev->second != d->watch_token()) continue;
+            if (ev->token != d->watch_token()) continue;
             for (uint32_t port : d->on_frontend_changed()) busy_.push_back(port);  // fresh rings: look once
           }
         }
@@ -128,9 +126,9 @@ class Backend {
   }
 
   const BackendConfig& cfg_;
-  std::unique_ptr<LibXenstore> xs_;
-  std::unique_ptr<LibGnttab> gnt_;
-  std::unique_ptr<LibEvtchn> evtchn_;
+  std::unique_ptr<SharedXenstore> xs_;
+  std::unique_ptr<SharedGrantMapper> gnt_;
+  std::unique_ptr<SharedEventChannels> evtchn_;
   UniqueFd stop_;
   std::vector<std::unique_ptr<Device>> devices_;  // destroyed before the handles above
   std::vector<uint32_t> busy_;

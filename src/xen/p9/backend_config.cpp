@@ -9,7 +9,7 @@
 namespace runz::p9 {
 
 const char* const kBackendUsage =
-    "usage: runz-p9-backend --domid N [--backend-domid B] [--write-nodes] [--no-seccomp] "
+    "usage: runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] "
     "--export DEVID:TAG:HOSTPATH[:ro][:file=NAME] [--export ...]";
 
 namespace {
@@ -83,8 +83,6 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
       cfg.backend_domid = parse_number(value(), "backend domid");
     } else if (a == "--export") {
       cfg.exports.push_back(parse_export_spec(value()));
-    } else if (a == "--write-nodes") {
-      cfg.write_nodes = true;
     } else if (a == "--no-seccomp") {
       cfg.seccomp = false;
     } else {

@@ -1,5 +1,5 @@
 // Configuration of one runz-p9-backend process (one guest domain, any number of exports), from argv:
-//   runz-p9-backend --domid N [--backend-domid B] [--write-nodes] [--no-seccomp]
+//   runz-p9-backend --domid N [--backend-domid B] [--no-seccomp]
 //                   --export DEVID:TAG:HOSTPATH[:ro][:file=NAME] [--export ...]
 // HOSTPATH may itself contain ':' (the optional suffixes are taken from the end). With file=NAME,
 // HOSTPATH is a regular file served as the only entry NAME of a synthetic directory.
@@ -24,7 +24,6 @@ struct ExportSpec {
 struct BackendConfig {
   uint32_t domid = 0;
   uint32_t backend_domid = 0;
-  bool write_nodes = false;  // also do the toolstack's part (write_device_nodes) at start
   bool seccomp = true;
   std::vector<ExportSpec> exports;
 };

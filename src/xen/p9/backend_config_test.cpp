@@ -33,16 +33,16 @@ TEST_CASE("--export values") {
 
 TEST_CASE("argv") {
   auto cfg = parse_backend_args({"--domid", "5", "--export", "0:rootfs:/r", "--export", "1:m0:/h:ro:file=hosts",
-                                 "--write-nodes", "--no-seccomp"});
+                                 "--no-seccomp"});
   CHECK(cfg.domid == 5);
   CHECK(cfg.exports.size() == 2);
-  CHECK(cfg.write_nodes);
   CHECK_FALSE(cfg.seccomp);
   using V = std::vector<std::string>;
   for (const V& bad : {V{}, V{"--export", "0:r:/r"}, V{"--domid", "0", "--export", "0:r:/r"}, V{"--domid", "5"},
                        V{"--domid"}, V{"--domid", "5", "--export", "0:r:/r", "--export", "0:s:/s"},
                        V{"--domid", "5", "--export", "0:r:/r", "--export", "1:r:/s"},
-                       V{"--domid", "5", "--export", "0:r:/r", "--bogus"}}) {
+                       V{"--domid", "5", "--export", "0:r:/r", "--bogus"},
+                       V{"--domid", "5", "--export", "0:r:/r", "--write-nodes"}}) {
     CHECK_THROWS_AS(parse_backend_args(bad), runz::Error);
   }
 }

@@ -21,10 +21,12 @@
 #include <span>
 #include <vector>
 
+#include "xen/devices/p9fs_layout.hpp"
+
 namespace runz::p9 {
 
 constexpr uint32_t kXenPageBytes = 4096;
-constexpr uint32_t kMaxRingPageOrder = 9;  // 512 data pages: the most the interface page can list
+constexpr uint32_t kMaxRingPageOrder = xen::devices::kP9fsMaxRingPageOrder;
 constexpr uint32_t kMinRingPageOrder = 1;
 
 // Bytes of each direction of a ring of `order` (XEN_FLEX_RING_SIZE).

@@ -9,13 +9,10 @@
 namespace runz::p9 {
 
 std::string backend_path(const DeviceConfig& c) {
-  return "/local/domain/" + std::to_string(c.backend_domid) + "/backend/9pfs/" + std::to_string(c.domid) + "/" +
-         std::to_string(c.devid);
+  return xen::devices::p9fs_backend_path(c.backend_domid, c.domid, c.devid);
 }
 
-std::string frontend_path(const DeviceConfig& c) {
-  return "/local/domain/" + std::to_string(c.domid) + "/device/9pfs/" + std::to_string(c.devid);
-}
+std::string frontend_path(const DeviceConfig& c) { return xen::devices::p9fs_frontend_path(c.domid, c.devid); }
 
 std::optional<uint32_t> parse_xs_u32(std::string_view s) noexcept {
   if (s.empty() || s.size() > 10) return std::nullopt;

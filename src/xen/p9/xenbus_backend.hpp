@@ -1,16 +1,7 @@
 // Backend side of the xenbus handshake for one `9pfs` device (xen docs/misc/9pfs.pandoc "Xenstore";
-// the frontend is Linux net/9p/trans_xen.c), and the xenstore layout the toolstack writes for it.
-//
-// Layout (backend domain B, normally 0; guest domain D; device number N):
-//   /local/domain/B/backend/9pfs/D/N   owner B, D may read
-//       frontend, frontend-id, online = 1, state,
-//       versions = "1", max-rings, max-ring-page-order     (backend features)
-//   /local/domain/D/device/9pfs/N      owner D, B may read
-//       backend, backend-id, state, tag                    (written by the toolstack)
-//       version, num-rings, ring-ref<i>, event-channel-<i> (written by the frontend)
-// Both directories and the backend features are written in one transaction by write_device_nodes()
-// (toolstack_nodes.hpp), so a frontend that probes at once (Linux < 6.4) finds the features, and one that
-// waits for InitWait (Linux ≥ 6.4) gets it from Device::start().
+// the frontend is Linux net/9p/trans_xen.c). The toolstack writes the device's nodes before this backend
+// starts (xen/devices/p9fs.hpp, layout in xen/devices/p9fs_layout.hpp); Device::start() publishes the
+// features again and goes InitWait, then follows the frontend's state.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "xen/devices/p9fs_layout.hpp"
 #include "xen/p9/device_state.hpp"
 #include "xen/p9/export.hpp"
 #include "xen/p9/server.hpp"
@@ -28,8 +20,8 @@
 
 namespace runz::p9 {
 
-constexpr uint32_t kMaxRings = 4;  // Linux uses 2
-constexpr const char* kTransportVersions = "1";
+constexpr uint32_t kMaxRings = xen::devices::kP9fsMaxRings;
+constexpr const char* kTransportVersions = xen::devices::kP9fsTransportVersions;
 
 struct DeviceConfig {
   uint32_t domid = 0;          // the guest (frontend) domain
