@@ -90,7 +90,13 @@ HostProcess create_container(const Runtime& rt, const CreateOptions& options) {
   const std::filesystem::path bundle = std::filesystem::absolute(options.bundle).lexically_normal();
   const spec::Config config = spec::load_config(bundle);
   const spec::Process& process = spec::require_process(config);
-  rt.factory.check_host();  // before anything is written under --root
+  // Before anything is written under --root. Whatever the errno, a host that cannot run zones is a
+  // precondition the caller cannot fix by retrying.
+  try {
+    rt.factory.check_host();
+  } catch (const Error& e) {
+    throw e.with_kind(ErrorKind::FailedPrecondition);
+  }
   check_terminal(process, options);
 
   rt.store.ensure_root();

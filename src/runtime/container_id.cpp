@@ -15,10 +15,10 @@ bool allowed_char(char c) {
 }  // namespace
 
 void validate_container_id(std::string_view id) {
-  if (id.empty()) throw Error("container id cannot be empty");
+  if (id.empty()) throw Error("container id cannot be empty", ErrorKind::InvalidArgument);
   bool valid = id != "." && id != ".." && id.size() <= kMaxIdBytes;
   for (char c : id) valid = valid && allowed_char(c);
-  if (!valid) throw Error("invalid id format: " + runz::quoted(id));
+  if (!valid) throw Error("invalid id format: " + runz::quoted(id), ErrorKind::InvalidArgument);
 }
 
 }  // namespace runz::runtime

@@ -8,17 +8,41 @@
 
 namespace runz::runtime {
 
-Status derive_status(const ContainerRecord& record, bool monitor_alive) {
+namespace {
+
+// The statuses in which the zone was built and must still be there.
+bool zone_built(Status status) {
+  return status == Status::Created || status == Status::Running || status == Status::Paused;
+}
+
+bool monitor_alive(const ContainerRecord& record) { return record.monitor && is_alive(*record.monitor); }
+
+}  // namespace
+
+Status derive_status(const ContainerRecord& record, bool monitor_alive, std::optional<bool> zone_exists) {
   if (record.exit) return Status::Stopped;
   if (!record.monitor) return record.status;
   if (!monitor_alive) return Status::Stopped;
+  if (zone_built(record.status) && zone_exists == false) return Status::Stopped;
   return record.status;
 }
 
 Container load_container(const StateStore& store, std::string_view id) {
   Container container{store.load(id), Status::Stopped};
-  const bool alive = container.record.monitor && is_alive(*container.record.monitor);
-  container.status = derive_status(container.record, alive);
+  container.status = derive_status(container.record, monitor_alive(container.record));
+  return container;
+}
+
+Container load_container(const StateStore& store, const ZoneFactory& factory, std::string_view id) {
+  Container container{store.load(id), Status::Stopped};
+  const ContainerRecord& record = container.record;
+  const bool alive = monitor_alive(record);
+  std::optional<bool> zone_exists;
+  // Only a question worth asking the hypervisor when the answer can change the status.
+  if (alive && !record.exit && zone_built(record.status) && record.zone && !record.zone->uuid.empty()) {
+    zone_exists = factory.zone_exists(*record.zone);
+  }
+  container.status = derive_status(record, alive, zone_exists);
   return container;
 }
 

@@ -22,7 +22,7 @@ std::string owner_of(const std::filesystem::path& dir) {
 
 spec::State container_state(const Runtime& rt, std::string_view id) {
   validate_container_id(id);
-  const Container container = load_container(rt.store, id);
+  const Container container = load_container(rt.store, rt.factory, id);
   return make_state(container.record, container.status);
 }
 
@@ -30,7 +30,7 @@ std::vector<spec::State> list_containers(const Runtime& rt) {
   std::vector<spec::State> states;
   for (const std::string& id : rt.store.list()) {
     try {
-      const Container container = load_container(rt.store, id);
+      const Container container = load_container(rt.store, rt.factory, id);
       spec::State state = make_state(container.record, container.status);
       state.owner = owner_of(rt.store.dir(id));
       states.push_back(std::move(state));

@@ -57,21 +57,42 @@ std::string_view to_string(LogLevel level) {
   return "error";
 }
 
-std::string format_log_line(LogFormat format, LogLevel level, std::string_view message,
-                            std::chrono::system_clock::time_point time) {
-  const std::string when = rfc3339_seconds(time);
-  if (format == LogFormat::Json) {
-    // nlohmann::json keeps keys sorted, which is logrus' order: level, msg, time.
-    const nlohmann::json line = {{"level", to_string(level)}, {"msg", message}, {"time", when}};
-    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  }
-  return "time=" + go_quote(when) + " level=" + std::string(to_string(level)) + " msg=" + go_quote(message) + "\n";
+ErrorFields error_fields(const std::exception& error) noexcept {
+  const auto* runz_error = dynamic_cast<const Error*>(&error);
+  return {error_kind_of(error), runz_error ? runz_error->code() : 0};
 }
 
-void Logger::log(LogLevel level, std::string_view message) const noexcept {
+std::string format_log_line(LogFormat format, LogLevel level, std::string_view message,
+                            std::chrono::system_clock::time_point time, const std::optional<ErrorFields>& fields) {
+  const std::string when = rfc3339_seconds(time);
+  if (format == LogFormat::Json) {
+    // nlohmann::json keeps keys sorted, which is logrus' order: (errno, kind,) level, msg, time.
+    nlohmann::json line = {{"level", to_string(level)}, {"msg", message}, {"time", when}};
+    if (fields) {
+      line["kind"] = to_string(fields->kind);
+      if (fields->errno_value != 0) line["errno"] = fields->errno_value;
+    }
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  std::string line = "time=" + go_quote(when) + " level=" + std::string(to_string(level)) + " msg=" + go_quote(message);
+  if (fields) {
+    // logrus' text formatter: time, level, msg, then the other fields by name; these need no quoting.
+    if (fields->errno_value != 0) line += " errno=" + std::to_string(fields->errno_value);
+    line += " kind=" + std::string(to_string(fields->kind));
+  }
+  return line + "\n";
+}
+
+void Logger::log(LogLevel level, std::string_view message) const noexcept { write(level, message, std::nullopt); }
+
+void Logger::error(const std::exception& error) const noexcept {
+  write(LogLevel::Error, error.what(), error_fields(error));
+}
+
+void Logger::write(LogLevel level, std::string_view message, const std::optional<ErrorFields>& fields) const noexcept {
   if (level == LogLevel::Debug && !debug_) return;
   try {
-    const std::string line = format_log_line(format_, level, message, std::chrono::system_clock::now());
+    const std::string line = format_log_line(format_, level, message, std::chrono::system_clock::now(), fields);
     if (!file_) {
       (void)try_write_all(STDERR_FILENO, line);  // a log line that cannot be written has nowhere better to go
       return;

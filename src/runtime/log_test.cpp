@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -28,6 +29,29 @@ TEST_CASE("text log line is logrus' text format") {
   CHECK(line == "time=\"2026-09-21T14:13:20Z\" level=warning msg=\"a \\\"b\\\"\\nc\"\n");
 }
 
+TEST_CASE("an error line carries the kind and errno, for machines") {
+  const ErrorFields fields{runz::ErrorKind::NotFound, 2};
+  CHECK(format_log_line(LogFormat::Json, LogLevel::Error, "gone", fixed_time(), fields) ==
+        "{\"errno\":2,\"kind\":\"not_found\",\"level\":\"error\",\"msg\":\"gone\",\"time\":\"2026-09-21T14:13:20Z\"}\n");
+  CHECK(format_log_line(LogFormat::Text, LogLevel::Error, "gone", fixed_time(), fields) ==
+        "time=\"2026-09-21T14:13:20Z\" level=error msg=\"gone\" errno=2 kind=not_found\n");
+  // No errno: the field is left out, the kind is still there.
+  const auto line = nlohmann::json::parse(format_log_line(
+      LogFormat::Json, LogLevel::Error, "x", fixed_time(), ErrorFields{runz::ErrorKind::FailedPrecondition, 0}));
+  CHECK(line["kind"] == "failed_precondition");
+  CHECK_FALSE(line.contains("errno"));
+}
+
+TEST_CASE("error_fields: the kind survives the context the layers added") {
+  const runz::Error wrapped =
+      runz::Error("container not running", runz::ErrorKind::FailedPrecondition).with_context("kill `c1`");
+  const ErrorFields fields = error_fields(wrapped);
+  CHECK(fields.kind == runz::ErrorKind::FailedPrecondition);
+  CHECK(fields.errno_value == 0);
+  CHECK(error_fields(runz::Error("open x", ENOENT)).errno_value == ENOENT);
+  CHECK(error_fields(std::runtime_error("boom")).kind == runz::ErrorKind::Unknown);
+}
+
 TEST_CASE("Logger appends to its file and drops debug lines unless asked") {
   char dir_template[] = "/tmp/runz-log-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
@@ -35,12 +59,16 @@ TEST_CASE("Logger appends to its file and drops debug lines unless asked") {
   Logger(file, LogFormat::Json, false).debug("hidden");
   Logger(file, LogFormat::Json, false).error("first");
   Logger(file, LogFormat::Json, true).debug("second");
+  Logger(file, LogFormat::Json, false).error(runz::Error("container c does not exist", runz::ErrorKind::NotFound));
   std::ifstream in(file);
-  std::string a, b, c;
+  std::string a, b, c, d;
   REQUIRE(std::getline(in, a));
   REQUIRE(std::getline(in, b));
-  CHECK_FALSE(std::getline(in, c));
+  REQUIRE(std::getline(in, c));
+  CHECK_FALSE(std::getline(in, d));
   CHECK(nlohmann::json::parse(a)["msg"] == "first");
+  CHECK_FALSE(nlohmann::json::parse(a).contains("kind"));  // a plain message line has no kind
   CHECK(nlohmann::json::parse(b)["level"] == "debug");
+  CHECK(nlohmann::json::parse(c)["kind"] == "not_found");
   std::filesystem::remove_all(dir_template);
 }

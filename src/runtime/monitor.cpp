@@ -20,6 +20,7 @@
 #include "common/error.hpp"
 #include "runtime/container_load.hpp"
 #include "runtime/crash_report.hpp"
+#include "runtime/error_answer.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/monitor_client.hpp"
 #include "runtime/pod_member_zone.hpp"
@@ -130,7 +131,7 @@ int Monitor::run(ZoneStdio stdio, UniqueFd ready) {
     }
     listener_ = listen_unix(dir / kMonitorSocket);
   } catch (const std::exception& e) {
-    report(ready, {{"ok", false}, {"error", e.what()}});
+    report(ready, error_answer(e));
     ctx_.log.error(std::string("monitor of ") + id_ + ": " + e.what());
     zone_.reset();
     return 1;
@@ -220,7 +221,7 @@ void Monitor::handle(UniqueFd client) {
     if (!fds.empty()) throw Error("request " + runz::quoted(op) + " takes no file descriptors");
     answer = dispatch(request);
   } catch (const std::exception& e) {
-    answer = {{"ok", false}, {"error", e.what()}};
+    answer = error_answer(e);
   }
   try {
     send_all(client.get(), answer.dump() + "\n");
@@ -285,7 +286,7 @@ void Monitor::exec(const json& request, std::vector<UniqueFd> fds, UniqueFd clie
     connection->on_started({{"ok", true}, {"pid", started.pid}, {"handle", started.handle}});
   } catch (const std::exception& e) {
     std::lock_guard lock(connection->mutex);
-    connection->send_line({{"ok", false}, {"error", e.what()}});
+    connection->send_line(error_answer(e));
   }
 }
 
@@ -310,7 +311,7 @@ void Monitor::add_container(const json& request, std::vector<UniqueFd> fds, Uniq
     connection->on_started({{"ok", true}, {"pid", created.pid}, {"handle", created.handle}});
   } catch (const std::exception& e) {
     std::lock_guard lock(connection->mutex);
-    connection->send_line({{"ok", false}, {"error", e.what()}});
+    connection->send_line(error_answer(e));
   }
 }
 

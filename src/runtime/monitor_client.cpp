@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "runtime/error_answer.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/unix_socket.hpp"
 
@@ -25,7 +26,7 @@ nlohmann::json parse_answer(const std::string& line) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("monitor: malformed answer: ") + e.what());
   }
-  if (!answer.value("ok", false)) throw Error(answer.value("error", std::string("monitor refused the request")));
+  if (!answer.value("ok", false)) throw error_from_answer(answer, "monitor refused the request");
   return answer;
 }
 

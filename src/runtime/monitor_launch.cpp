@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "runtime/error_answer.hpp"
 
 namespace runz::runtime {
 namespace {
@@ -54,7 +55,7 @@ HostProcess launch_monitor(const MonitorContext& context, ZoneStdio stdio, Conta
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("monitor: malformed ready report: ") + e.what());
   }
-  if (!message.value("ok", false)) throw Error(message.value("error", std::string("monitor failed")));
+  if (!message.value("ok", false)) throw error_from_answer(message, "monitor failed");
   return HostProcess{message.at("pid").get<pid_t>(), message.at("startTime").get<uint64_t>()};
 }
 

@@ -49,7 +49,7 @@ bool allows(Verb verb, Status status) {
 }
 
 StatusError::StatusError(Verb verb, Status status, std::string_view id)
-    : Error(refusal(verb, status, id)), verb_(verb), status_(status) {}
+    : Error(refusal(verb, status, id), ErrorKind::FailedPrecondition), verb_(verb), status_(status) {}
 
 void require(Verb verb, Status status, std::string_view id) {
   if (!allows(verb, status)) throw StatusError(verb, status, id);

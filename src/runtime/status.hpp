@@ -40,6 +40,7 @@ bool allows(Verb verb, Status status);
 //           "cannot start a container in the paused state"
 //   kill, pause: "container not running"      resume: "container not paused"
 //   delete: "cannot delete container ID that is not stopped: running"
+// Its kind is FailedPrecondition.
 class StatusError : public Error {
  public:
   StatusError(Verb verb, Status status, std::string_view id);

@@ -1,30 +1,35 @@
 // The one place where errors become gRPC codes for containerd (errdefs turns the codes back into
-// ErrNotFound, ErrAlreadyExists, ErrFailedPrecondition, ErrNotImplemented...):
+// ErrNotFound, ErrAlreadyExists, ErrFailedPrecondition, ErrNotImplemented...). Every runz::Error carries an
+// ErrorKind (common/error.hpp); a failed `runz` CLI call carries the kind runz wrote in its JSON log line
+// (RuntimeCommandError), so no English is matched here:
 //
-//   RpcError                                   its own code (raised where the code is obvious)
-//   runz said "container ... does not exist"   NotFound
-//   runz said "container with id exists"       AlreadyExists
-//   runz refused for the container's status    FailedPrecondition  ("not running", "cannot start ...",
-//                                                                   "cannot delete ...", "not paused")
-//   runz said it needs a Xen dom0              FailedPrecondition  (the host cannot run zones)
-//   runz failed otherwise                      Unknown             (runz's message is kept verbatim)
-//   the runz binary cannot be executed         FailedPrecondition
-//   typed runtime-library errors               NotFound / AlreadyExists / FailedPrecondition
-//   runz::Error with an errno                  ENOENT NotFound, EEXIST AlreadyExists, EINVAL InvalidArgument,
-//                                              EPERM/EACCES PermissionDenied, ENOSYS/EOPNOTSUPP Unimplemented
-//   anything else                              Internal
+//   RpcError                        its own code (raised where the code is obvious)
+//   kind NotFound                   NotFound            container or process unknown; ENOENT, ESRCH
+//   kind AlreadyExists              AlreadyExists       `container with id exists`; EEXIST
+//   kind InvalidArgument            InvalidArgument     bad argv, config.json, id; EINVAL
+//   kind FailedPrecondition         FailedPrecondition  wrong status (`container not running`, `cannot
+//                                                       start ...`, `cannot delete ...`, `not paused`); the
+//                                                       host is no Xen dom0; the runz binary cannot be run
+//   kind PermissionDenied           PermissionDenied    EPERM, EACCES
+//   kind Unavailable                Unavailable         EAGAIN, EBUSY, ECONNREFUSED
+//   kind Timeout                    DeadlineExceeded    ETIMEDOUT
+//   kind Unimplemented              Unimplemented       ENOSYS, EOPNOTSUPP; a verb runz does not support
+//   kind Internal                   Internal            any other errno
+//   kind Unknown                    Unknown             runz said nothing machine-readable; its message is
+//                                                       kept verbatim
+//   anything else (not runz::Error) Internal
 #pragma once
 
 #include <exception>
-#include <string_view>
 
+#include "common/error.hpp"
 #include "shim-v2/ttrpc_status.hpp"
 
 namespace runz::shim {
 
 ttrpc::Status to_status(std::exception_ptr error);
 
-// The code for a message runz printed (exposed for tests).
-ttrpc::Code code_for_runtime_message(std::string_view message);
+// The code for an error of `kind` (the table above).
+ttrpc::Code code_for(ErrorKind kind);
 
 }  // namespace runz::shim

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -65,14 +67,43 @@ void pump(int out_fd, int err_fd, int in_fd, std::string_view in_data, RunResult
   }
 }
 
+// runz's log for one call that has none of its own: a fresh file, removed after the call, so what is read
+// back is this call's error and no other's.
+class PrivateLog {
+ public:
+  PrivateLog() {
+    std::string name = (std::filesystem::temp_directory_path() / "runz-shim-log-XXXXXX").string();
+    UniqueFd fd(::mkostemp(name.data(), O_CLOEXEC));
+    if (!fd) throw_errno("create a log file for runz in " + runz::quoted(name));
+    path_ = name;
+  }
+  PrivateLog(const PrivateLog&) = delete;
+  PrivateLog& operator=(const PrivateLog&) = delete;
+  ~PrivateLog() {
+    std::error_code ignored;  // a leftover empty temp file is not worth failing a call for
+    std::filesystem::remove(path_, ignored);
+  }
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::uintmax_t size_or_zero(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  return error ? 0 : size;
+}
+
 }  // namespace
 
-RuntimeCommandError::RuntimeCommandError(std::string verb, int exit_status, std::string runtime_message)
-    : Error("runz " + verb + ": " + (runtime_message.empty() ? "exit status " + std::to_string(exit_status)
-                                                             : runtime_message)),
+RuntimeCommandError::RuntimeCommandError(std::string verb, int exit_status, RuntimeFailure failure)
+    : Error("runz " + verb + ": " + (failure.message.empty() ? "exit status " + std::to_string(exit_status)
+                                                             : failure.message),
+            failure.kind, failure.errno_value),
       verb_(std::move(verb)),
       exit_status_(exit_status),
-      runtime_message_(std::move(runtime_message)) {}
+      runtime_message_(std::move(failure.message)) {}
 
 std::vector<std::string> runtime_argv(const RuntimeConfig& config, const std::vector<std::string>& args,
                                       const std::optional<std::filesystem::path>& log_file) {
@@ -85,25 +116,38 @@ std::vector<std::string> runtime_argv(const RuntimeConfig& config, const std::ve
   return argv;
 }
 
-std::string last_error_in_json_log(const std::filesystem::path& file) {
+RuntimeFailure last_error_in_json_log(const std::filesystem::path& file, std::uintmax_t from) {
   std::ifstream in(file);
-  std::string line, message;
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string line;
+  RuntimeFailure failure;
   while (std::getline(in, line)) {
     auto doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!doc.is_object()) continue;
     auto level = doc.find("level");
     auto msg = doc.find("msg");
-    if (level != doc.end() && msg != doc.end() && level->is_string() && msg->is_string() &&
-        (*level == "error" || *level == "fatal")) {
-      message = msg->get<std::string>();
+    if (level == doc.end() || msg == doc.end() || !level->is_string() || !msg->is_string() ||
+        (*level != "error" && *level != "fatal")) {
+      continue;
+    }
+    failure = RuntimeFailure{msg->get<std::string>(), ErrorKind::Unknown, 0};
+    if (auto kind = doc.find("kind"); kind != doc.end() && kind->is_string()) {
+      failure.kind = error_kind_from_string(kind->get<std::string>()).value_or(ErrorKind::Unknown);
+    }
+    if (auto code = doc.find("errno"); code != doc.end() && code->is_number_integer()) {
+      failure.errno_value = code->get<int>();
     }
   }
-  return message;
+  return failure;
 }
 
 RunResult run_runtime(const RuntimeConfig& config, const std::vector<std::string>& args, const RunOptions& options) {
   const std::string verb = args.empty() ? std::string() : args.front();
-  std::vector<std::string> argv_strings = runtime_argv(config, args, options.log_file);
+  std::optional<PrivateLog> private_log;
+  if (!options.log_file) private_log.emplace();
+  const std::filesystem::path log_file = options.log_file ? *options.log_file : private_log->path();
+  const std::uintmax_t log_start = size_or_zero(log_file);  // earlier calls' lines are not this call's error
+  std::vector<std::string> argv_strings = runtime_argv(config, args, log_file);
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -173,9 +217,9 @@ RunResult run_runtime(const RuntimeConfig& config, const std::vector<std::string
   }
   int exit_status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
   if (exit_status != 0) {
-    std::string message = options.log_file ? last_error_in_json_log(*options.log_file) : std::string();
-    if (message.empty()) message = last_line(result.err);
-    throw RuntimeCommandError(verb, exit_status, message);
+    RuntimeFailure failure = last_error_in_json_log(log_file, log_start);
+    if (failure.message.empty()) failure = RuntimeFailure{last_line(result.err), ErrorKind::Unknown, 0};
+    throw RuntimeCommandError(verb, exit_status, std::move(failure));
   }
   return result;
 }

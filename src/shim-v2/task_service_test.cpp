@@ -314,7 +314,8 @@ TEST_CASE("Stats: runz events --stats of the task as cgroups v2 Metrics; runz's 
   config.zone_usage = [&](const RuntimeConfig& runtime, const std::string& id) {
     CHECK(runtime.root == f.dir / "root");
     asked.push_back(id);
-    if (refuse) throw RuntimeCommandError("events", 1, "container not running");
+    if (refuse) throw RuntimeCommandError(
+          "events", 1, RuntimeFailure{"container not running", runz::ErrorKind::FailedPrecondition, 0});
     return ZoneUsage{3'000'000, 1u << 20, 4u << 20};
   };
   f.service = std::make_unique<TaskService>(config);

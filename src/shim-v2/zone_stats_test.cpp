@@ -70,9 +70,10 @@ TEST_CASE("read_zone_usage runs `runz events --stats <id>` with the shim's --roo
   const auto fake = dir / "runz";
   {
     std::ofstream script(fake);
-    // argv: --root R events --stats ID
+    // argv: --root R --log LOG --log-format json events --stats ID
     script << "#!/bin/sh\n"
-              "[ \"$1 $3 $4 $5\" = \"--root events --stats c9\" ] || { echo \"bad argv: $*\" >&2; exit 1; }\n"
+              "[ \"$1 $3 $5 $6 $7 $8 $9\" = \"--root --log --log-format json events --stats c9\" ] ||"
+              " { echo \"bad argv: $*\" >&2; exit 1; }\n"
               "echo '{\"type\":\"stats\",\"id\":\"c9\",\"data\":{\"cpu\":{\"usage\":{\"total\":7000}},"
               "\"memory\":{\"usage\":{\"usage\":4096,\"limit\":8192}}}}'\n";
   }

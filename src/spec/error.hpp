@@ -2,6 +2,7 @@
 // what() is "<document>: <path>: <reason>", e.g. "config.json: process.rlimits[0].type: unknown rlimit
 // `RLIMIT_FOO`". The path is dotted with array indices (`mounts[2].destination`) and map keys in quotes
 // (`linux.sysctl["net.ipv4.ip_forward"]`); it is empty for document-level problems such as invalid JSON.
+// Its kind is InvalidArgument.
 #pragma once
 
 #include "common/error.hpp"

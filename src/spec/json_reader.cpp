@@ -15,7 +15,7 @@ std::string render(const std::string& document, const std::string& path, const s
 }  // namespace
 
 ConfigError::ConfigError(std::string path, std::string reason, std::string document)
-    : Error(render(document, path, reason)),
+    : Error(render(document, path, reason), ErrorKind::InvalidArgument),  // the document runz was given is wrong
       path_(std::move(path)),
       reason_(std::move(reason)),
       document_(std::move(document)) {}

@@ -126,6 +126,10 @@ class ZoneFactory {
                                        const std::function<void(const ZoneRecord&)>& on_record) = 0;
   // Removes whatever a dead monitor left (domain by domid+uuid, helper processes); never throws.
   virtual void cleanup(const ZoneRecord& record) noexcept = 0;
+  // Whether the zone of `record` is still there: its domain exists with the recorded UUID handle (domids
+  // get reused). nullopt when this factory cannot tell (the default, or no access to the hypervisor).
+  // `runz state` and `list` ask it for a container whose monitor lives; never throws.
+  virtual std::optional<bool> zone_exists(const ZoneRecord& /*record*/) const noexcept { return std::nullopt; }
 };
 
 }  // namespace runz::zone

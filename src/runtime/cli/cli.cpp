@@ -50,7 +50,7 @@ GlobalOptions read_globals(const cxxopts::ParseResult& result) {
   if (format == "json") {
     global.log_format = LogFormat::Json;
   } else if (format != "text") {
-    throw Error("runz: invalid log-format " + runz::quoted(format) + " (text or json)");
+    throw UsageError("runz: invalid log-format " + runz::quoted(format) + " (text or json)");
   }
   global.debug = result["debug"].as<bool>();
   global.systemd_cgroup = result["systemd-cgroup"].as<bool>();
@@ -77,7 +77,7 @@ Command parse_verb_command(const std::string& verb, const std::vector<std::strin
   if (verb == "checkpoint" || verb == "restore") {
     return UnsupportedCommand{verb};
   }
-  throw Error("runz: unknown command " + runz::quoted(verb) + " (see runz --help)");
+  throw UsageError("runz: unknown command " + runz::quoted(verb) + " (see runz --help)");
 }
 
 }  // namespace
@@ -103,7 +103,7 @@ cxxopts::ParseResult parse_globals(cxxopts::Options& options, const std::vector<
   try {
     return options.parse(static_cast<int>(global_argv.size()), global_argv.data());
   } catch (const cxxopts::exceptions::exception& e) {
-    throw Error(std::string("runz: ") + e.what());
+    throw UsageError(std::string("runz: ") + e.what());
   }
 }
 
@@ -135,7 +135,7 @@ Invocation parse_argv(const std::vector<std::string>& argv) {
 }
 
 int run(const Runtime&, const UnsupportedCommand& command, std::ostream&) {
-  throw Error("runz " + command.verb + ": not supported yet");
+  throw Error("runz " + command.verb + ": not supported yet", ErrorKind::Unimplemented);
 }
 
 int run(const Runtime&, const PrintCommand& command, std::ostream& out) {

@@ -22,7 +22,7 @@ std::chrono::milliseconds parse_interval(const std::string& text) {
   const std::string unit = text.substr(digits);
   const int64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : unit == "h" ? 3600000 : 0;
   if (digits == 0 || digits > 9 || scale == 0 || std::stoll(text.substr(0, digits)) == 0) {
-    throw Error("runz events: --interval " + runz::quoted(text) + ": not a duration (e.g. 5s, 500ms, 1m)");
+    throw UsageError("runz events: --interval " + runz::quoted(text) + ": not a duration (e.g. 5s, 500ms, 1m)");
   }
   return std::chrono::milliseconds(std::stoll(text.substr(0, digits)) * scale);
 }

@@ -62,7 +62,7 @@ ExecCommand parse_exec(const std::vector<std::string>& args) {
   if (result.count("env")) command.options.env = result["env"].as<std::vector<std::string>>();
   if (result.count("user")) command.options.user = result["user"].as<std::string>();
   if (result.count("additional-gids")) command.options.additional_gids = result["additional-gids"].as<std::vector<uint32_t>>();
-  if (result.count("cap")) throw Error("runz exec: --cap is not supported; give the capabilities in --process");
+  if (result.count("cap")) throw UsageError("runz exec: --cap is not supported; give the capabilities in --process");
   command.options.tty = result["tty"].as<bool>();
   command.options.detach = result["detach"].as<bool>();
   command.options.no_new_privs = result["no-new-privs"].as<bool>();
@@ -70,7 +70,7 @@ ExecCommand parse_exec(const std::vector<std::string>& args) {
   if (result.count("console-socket")) command.options.console_socket = result["console-socket"].as<std::string>();
   command.options.preserve_fds = result["preserve-fds"].as<int>();
   if (command.options.process_file && !command.options.args.empty())
-    throw Error("runz exec: give either --process or a command, not both");
+    throw UsageError("runz exec: give either --process or a command, not both");
   return command;
 }
 

@@ -11,7 +11,7 @@ KillCommand parse_kill(const std::vector<std::string>& args) {
   const auto result = parse_verb(options, args);
   const auto rest = positionals(result);
   if (rest.empty() || rest.size() > 2) {
-    throw Error("runz kill: requires 1 or 2 arguments (container id, signal), got " + std::to_string(rest.size()));
+    throw UsageError("runz kill: requires 1 or 2 arguments (container id, signal), got " + std::to_string(rest.size()));
   }
   KillCommand command;
   command.id = rest[0];

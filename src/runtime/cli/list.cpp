@@ -40,7 +40,7 @@ ListCommand parse_list(const std::vector<std::string>& args) {
     ("q,quiet", "print only the ids");
   const auto result = parse_verb(options, args);
   const std::string format = result["format"].as<std::string>();
-  if (format != "table" && format != "json") throw Error("runz list: invalid format option " + runz::quoted(format));
+  if (format != "table" && format != "json") throw UsageError("runz list: invalid format option " + runz::quoted(format));
   return ListCommand{format == "json", result["quiet"].as<bool>()};
 }
 

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     return status;
   } catch (const std::exception& e) {
     std::cout.flush();
-    if (global.log) runz::runtime::Logger(global.log, global.log_format, global.debug).error(e.what());
+    if (global.log) runz::runtime::Logger(global.log, global.log_format, global.debug).error(e);
     std::cerr << e.what() << std::endl;
     return 1;
   }

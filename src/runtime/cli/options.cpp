@@ -19,7 +19,7 @@ cxxopts::ParseResult parse_verb(cxxopts::Options& options, const std::vector<std
   try {
     result = options.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const cxxopts::exceptions::exception& e) {
-    throw Error(options.program() + ": " + e.what());
+    throw UsageError(options.program() + ": " + e.what());
   }
   if (result.count("help")) throw HelpRequested{options.help({""})};
   return result;
@@ -33,7 +33,7 @@ std::vector<std::string> positionals(const cxxopts::ParseResult& result) {
 std::string single_id(const std::string& verb, const cxxopts::ParseResult& result) {
   const auto args = positionals(result);
   if (args.size() != 1) {
-    throw Error("runz " + verb + ": requires exactly 1 argument (container id), got " + std::to_string(args.size()));
+    throw UsageError("runz " + verb + ": requires exactly 1 argument (container id), got " + std::to_string(args.size()));
   }
   return args[0];
 }

@@ -5,12 +5,21 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
+
 namespace runz::runtime::cli {
+
+// A wrong command line: argv, a flag's value, a file a flag names. Its kind is InvalidArgument, so the shim
+// answers containerd with that code instead of a generic failure.
+class UsageError : public Error {
+ public:
+  explicit UsageError(const std::string& message) : Error(message, ErrorKind::InvalidArgument) {}
+};
 
 // Options for `runz <verb>` with a positional list "args" (the container id and anything after it).
 cxxopts::Options verb_options(const std::string& verb, const std::string& positional_help);
 
-// Parses `args` (args[0] = the verb); cxxopts errors become runz::Error ("runz create: ...").
+// Parses `args` (args[0] = the verb); cxxopts errors become UsageError ("runz create: ...").
 cxxopts::ParseResult parse_verb(cxxopts::Options& options, const std::vector<std::string>& args);
 
 // The positional arguments.

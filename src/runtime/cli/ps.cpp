@@ -13,9 +13,9 @@ PsCommand parse_ps(const std::vector<std::string>& args) {
   options.add_options()("f,format", "table or json", cxxopts::value<std::string>()->default_value("table"));
   const auto result = parse_verb(options, args);
   const auto rest = positionals(result);
-  if (rest.empty()) throw Error("runz ps: requires a container id");
+  if (rest.empty()) throw UsageError("runz ps: requires a container id");
   const std::string format = result["format"].as<std::string>();
-  if (format != "table" && format != "json") throw Error("runz ps: invalid format option " + runz::quoted(format));
+  if (format != "table" && format != "json") throw UsageError("runz ps: invalid format option " + runz::quoted(format));
   return PsCommand{rest[0], format == "json"};
 }
 

@@ -10,7 +10,7 @@ SpecCommand parse_spec(const std::vector<std::string>& args) {
     ("b,bundle", "path to the bundle directory", cxxopts::value<std::string>()->default_value("."))
     ("rootless", "a spec for a rootless container");
   const auto result = parse_verb(options, args);
-  if (!positionals(result).empty()) throw Error("runz spec: takes no arguments");
+  if (!positionals(result).empty()) throw UsageError("runz spec: takes no arguments");
   return SpecCommand{result["bundle"].as<std::string>(), result["rootless"].as<bool>()};
 }
 

@@ -24,10 +24,10 @@ int64_t parse_bytes(const std::string& flag, const std::string& text) {
   static const std::string kUnits = "bkmgtp";
   const size_t shift = unit.empty() ? 0 : kUnits.find(unit);
   if (digits == 0 || unit.size() > 1 || shift == std::string::npos || digits > 18) {
-    throw Error("runz update: --" + flag + " " + runz::quoted(text) + ": not a size (bytes, or a number with b, k, m, g, t, p)");
+    throw UsageError("runz update: --" + flag + " " + runz::quoted(text) + ": not a size (bytes, or a number with b, k, m, g, t, p)");
   }
   const uint64_t value = std::stoull(text.substr(0, digits));
-  if (value > (uint64_t{1} << (62 - 10 * shift))) throw Error("runz update: --" + flag + " " + runz::quoted(text) + ": too large");
+  if (value > (uint64_t{1} << (62 - 10 * shift))) throw UsageError("runz update: --" + flag + " " + runz::quoted(text) + ": too large");
   return static_cast<int64_t>(value << (10 * shift));
 }
 
@@ -66,7 +66,7 @@ UpdateCommand parse_update(const std::vector<std::string>& args) {
   if (result.count("cpuset-cpus")) r["cpu"]["cpus"] = result["cpuset-cpus"].as<std::string>();
   if (result.count("cpuset-mems")) r["cpu"]["mems"] = result["cpuset-mems"].as<std::string>();
   if (result.count("pids-limit")) r["pids"]["limit"] = result["pids-limit"].as<int64_t>();
-  if (r.empty()) throw Error("runz update: nothing to update (give --resources or a limit flag, see --help)");
+  if (r.empty()) throw UsageError("runz update: nothing to update (give --resources or a limit flag, see --help)");
   return command;
 }
 
@@ -85,7 +85,7 @@ int run(const Runtime& rt, const UpdateCommand& command, std::ostream&) {
     try {
       resources = nlohmann::json::parse(text.str());
     } catch (const nlohmann::json::exception& e) {
-      throw Error("runz update: --resources " + runz::quoted(file) + ": not JSON: " + e.what());
+      throw UsageError("runz update: --resources " + runz::quoted(file) + ": not JSON: " + e.what());
     }
   }
   update_container(rt, command.id, resources);
