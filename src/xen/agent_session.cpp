@@ -214,8 +214,8 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
   // A stream-0 ERROR (the agent failed as a whole) is recorded for the main process, so HELLO waits on its
   // entry too.
   auto answer = [&]() -> std::optional<int32_t> {
-    auto it = processes_.find(handle);
     if (milestone == Milestone::kHello) return hello_ ? std::optional<int32_t>(0) : std::nullopt;
+    auto it = processes_.find(handle);
     if (it == processes_.end()) return std::nullopt;
     return milestone == Milestone::kCreated ? it->second.created_pid : it->second.pid;
   };

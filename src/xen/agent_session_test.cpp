@@ -1,8 +1,12 @@
 // The agent session against a fake agent over a socket pair: no Xen, no zone.
 #include "xen/agent_session.hpp"
 
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -520,4 +524,33 @@ TEST_CASE("kill_and_remove: SIGKILL to all of a pod container, its EXIT awaited"
   CHECK_FALSE(h.session->has_process(pod));
   const ap::Frame kill = h.agent->wait_frame([&](const ap::Frame& f) { return is(f, ap::MessageType::kSignal, pod); });
   CHECK(ap::parse_signal(kill.payload) == ap::Signal{SIGKILL, true});
+}
+
+TEST_CASE("a running process's terminal size reaches the agent as RESIZE, and again when it changes") {
+  Harness h;
+  create_and_start(h);
+  UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  REQUIRE(master.valid());
+  REQUIRE(::grantpt(master.get()) == 0);
+  REQUIRE(::unlockpt(master.get()) == 0);
+  auto set_size = [&](unsigned short rows, unsigned short cols) {
+    winsize ws{};
+    ws.ws_row = rows;
+    ws.ws_col = cols;
+    REQUIRE(::ioctl(master.get(), TIOCSWINSZ, &ws) == 0);
+  };
+  set_size(24, 80);
+  runz::spec::Process process = process_args({"/bin/sh"});
+  process.terminal = true;
+  zone::ZoneStdio stdio;
+  stdio.out = UniqueFd(::fcntl(master.get(), F_DUPFD_CLOEXEC, 0));
+  const zone::ExecStarted exec = h.session->exec("c1", process, std::move(stdio), {});
+  auto resize_to = [&](uint32_t rows, uint32_t cols) {
+    return [&, rows, cols](const ap::Frame& f) {
+      return is(f, ap::MessageType::kResize, exec.handle) && ap::parse_resize(f.payload) == ap::Resize{rows, cols};
+    };
+  };
+  h.agent->wait_frame(resize_to(24, 80));
+  set_size(30, 100);
+  h.agent->wait_frame(resize_to(30, 100));
 }
