@@ -42,7 +42,7 @@ void save_container(const StateStore& store, const std::string& id, Status statu
   record.status = status;
   store.save(record);
   store.save_monitor(id, identify(::getpid()));
-  store.save_zone(id, ZoneRecord{7, "uuid-" + id, {}});
+  store.save_zone(id, ZoneRecord{7, "uuid-" + id, {}, {}});
 }
 
 }  // namespace

@@ -1,33 +1,24 @@
-// One zone: its domain, console pump, 9pfs backend process and the agent-protocol conversation.
+// One zone: its domain, 9pfs backend process and the agent session over its console; XenZone orchestrates
+// their life (build, devices, session, teardown) and hands the protocol to the session (agent_session.hpp).
 //
-// Threads: one pump thread owns the console (PvConsole is single-threaded). It decodes what the agent sends
-// (agent_proto::Decoder), keeps console text in <state dir>/console.log, writes STDOUT/STDERR payloads to
-// the container's stdio, relays stdin as STDIN frames once the process started, and watches the domain for
-// an unexpected end. API calls (start, signal, ...) queue frames for the pump and wait on a condition
-// variable for the agent's answer.
+// Threads: the session's pump thread owns the console. API calls (start, signal, ...) come from any thread;
+// xc_ is shared with the pump (the session's end check reads the domain's state) under xc_mutex_.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "agent-proto/decoder.hpp"
-#include "agent-proto/messages.hpp"
 #include "common/fd.hpp"
 #include "zone/zone.hpp"
-#include "xen/console.hpp"
+#include "xen/agent_session.hpp"
 #include "xen/domain_builder.hpp"
 #include "xen/domain_lifecycle.hpp"
 #include "xen/host_process.hpp"
-#include "xen/terminal_resizes.hpp"
 #include "xen/xc.hpp"
 #include "xen/xs.hpp"
 #include "xen/zone_exports.hpp"
@@ -38,8 +29,6 @@ namespace runz::xen {
 // the emulated test host is slow. Override with RUNZ_ZONE_BOOT_TIMEOUT_S / RUNZ_ZONE_REQUEST_TIMEOUT_S.
 inline constexpr std::chrono::seconds kDefaultBootTimeout{300};
 inline constexpr std::chrono::seconds kDefaultRequestTimeout{120};
-// The process handle runz uses for a container's main process (CREATE/START/SIGNAL/EXIT stream).
-inline constexpr uint32_t kMainHandle = 1;
 
 class XenZone final : public zone::Zone {
  public:
@@ -76,51 +65,19 @@ class XenZone final : public zone::Zone {
   void update(const spec::Resources& resources) override;
 
  private:
-  // A process started with exec(), or a pod's further container: its stdio and what the agent said about
-  // it (under mutex_).
-  struct ExecProcess {
-    zone::ZoneStdio stdio;
-    std::function<void(zone::ZoneExit)> on_exit;
-    std::optional<int32_t> pid;          // STARTED
-    std::optional<int32_t> created_pid;  // CREATED (pod containers)
-    std::optional<agent_proto::ErrorReport> error;
-    bool relay_stdin = false;
-    bool terminal = false;  // process.terminal: stdio.out is a host pty whose size the zone's pty follows
-  };
-
   // What the zone holds for a pod's further container besides its process (under pod_mutex_).
   struct PodContainer {
     std::string id;
     ContainerExports exports;
   };
 
-  // Waits until the agent answered for process `handle`: CREATED (`created`) or STARTED; returns its pid.
-  // Throws with the agent's ERROR, the zone's end or a timeout; the entry in execs_ is left as it is.
-  int32_t wait_for_process(uint32_t handle, bool created, const std::string& what);
   void build_domain_step();
   void start_backend_step();
   void boot_step();
   void create_step();
   void teardown() noexcept;
 
-  void pump() noexcept;
-  void pump_once(agent_proto::Decoder& decoder, std::string& out_pending);
-  void on_frame(const agent_proto::Frame& frame);
-  void on_exec_frame(const agent_proto::Frame& frame);
-  void relay_stdin(int fd, uint32_t handle, std::string& out_pending);
-  void on_console_text(std::string_view text);
-  void queue_frame(agent_proto::MessageType type, uint32_t stream, std::string_view payload);
-  void wake_pump() noexcept;  // the pump re-reads outgoing_, the stdin flags and stop_
-  // Waits until `ready()` (under the lock) or a failure; throws runz::Error naming `what`.
-  template <class Pred>
-  void wait_for(Pred ready, std::chrono::seconds timeout, const std::string& what);
-  std::string console_tail() const;  // under the lock
-  // Byte counts and ring indexes of the console channel, for timeout messages (any thread).
-  std::string channel_diagnostics() const;
-  // After a request timed out: asks the zone kernel for a dump of its tasks over the console (SysRq t, at
-  // console log level 9, then back to 1), so console.log shows where the agent and its children wait.
-  // Waits a little for the dump. Call without the lock.
-  void request_task_dump();
+  void on_console_text(std::string_view text);  // the session's console sink: console.log
   void emit_record();
   // How ContainerExports records its devices and backend in record_.
   ContainerExports::Recorder exports_recorder();
@@ -128,7 +85,7 @@ class XenZone final : public zone::Zone {
   void forget_in_record(const std::vector<zone::ZoneDevice>& devices, const std::optional<zone::HostProcess>& helper);
 
   zone::ZoneConfig cfg_;
-  zone::ZoneStdio stdio_;
+  zone::ZoneStdio stdio_;  // the main process's, until boot hands it to the session
   std::function<void(const zone::ZoneRecord&)> on_record_;
 
   // Declaration order = reverse teardown order: handles outlive everything that points at them.
@@ -138,35 +95,12 @@ class XenZone final : public zone::Zone {
   std::mutex xc_mutex_;  // xc_ is used from API threads and the pump
   std::optional<BuiltDomain> built_;
   std::optional<ContainerExports> exports_;  // the main container's
-  std::optional<PvConsole> console_;
   std::unique_ptr<ShutdownWatcher> watcher_;
   UniqueFd console_log_;
-  UniqueFd wake_;  // eventfd: the pump has frames to send or must stop
-  std::thread pump_thread_;
+  std::unique_ptr<AgentSession> session_;  // from boot on
 
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
+  mutable std::mutex mutex_;  // record_
   zone::ZoneRecord record_;
-  std::string outgoing_;  // frames queued for the pump
-  std::string outgoing_raw_;  // bytes the pump sends as they are (SysRq requests: not ^O-doubled)
-  bool stop_ = false;
-  bool hello_ = false;
-  bool relay_stdin_ = false;
-  std::optional<int32_t> created_pid_, started_pid_;
-  std::optional<agent_proto::ErrorReport> agent_error_;
-  std::optional<agent_proto::Exit> exit_;
-  std::optional<DomainExit> domain_exit_;
-  std::optional<std::string> pump_failure_;
-  std::deque<char> console_tail_;
-  std::deque<std::string> agent_log_tail_;  // the agent's last LOG lines, for error messages
-  std::map<uint32_t, ExecProcess> execs_;
-  TerminalResizes terminal_resizes_;  // pump thread only
-  // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
-  std::atomic<bool> double_0f_{false};
-  // Console channel traffic, counted by the pump for channel_diagnostics().
-  std::atomic<uint64_t> bytes_sent_{0}, bytes_received_{0}, frames_received_{0};
-  std::atomic<size_t> bytes_unsent_{0}, bytes_undecoded_{0};
-  uint32_t next_handle_ = kMainHandle + 1;
 
   std::mutex pod_mutex_;
   std::map<uint32_t, PodContainer> pod_containers_;

@@ -1,5 +1,6 @@
 #include "xen/zone_factory.hpp"
 
+#include <optional>
 #include <string>
 
 #include "common/error.hpp"
@@ -28,6 +29,20 @@ class XenZoneFactory final : public zone::ZoneFactory {
     auto zone = std::make_unique<XenZone>(cfg, std::move(stdio), on_record);
     zone->build_and_create();  // on failure the zone's destructor tears down what was made
     return zone;
+  }
+
+  // The recorded domain still exists with the recorded UUID handle; nullopt when Xen cannot be asked (no
+  // privcmd access, say): the status is then the monitor's liveness alone.
+  std::optional<bool> zone_exists(const zone::ZoneRecord& record) const noexcept override {
+    const auto uuid = Uuid::parse(record.uuid);
+    if (!uuid) return std::nullopt;
+    try {
+      const XcHandle xc = XcHandle::open();
+      return find_domain(xc, record.domid, *uuid).has_value();
+    } catch (const std::exception& e) {
+      log_debug(std::string("zone_exists: ") + e.what());
+      return std::nullopt;
+    }
   }
 
   void cleanup(const zone::ZoneRecord& record) noexcept override {
