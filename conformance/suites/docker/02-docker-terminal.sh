@@ -30,8 +30,10 @@ docker_ run -d --runtime=runz --name dt "$DOCKER_IMAGE" /bin/sleep 600 >/dev/nul
 # in the emulator `runz exec` takes seconds, so that first size is lost (docker's window, not runz's: with
 # runc it would be lost the same way if exec took as long). A resize of the user's terminal (SIGWINCH to
 # the CLI) once the process runs must reach the zone; typing waits for it too (before, the CLI has not put
-# the terminal in raw mode yet and the terminal itself would echo).
-"$RECVTTY" --spawn --size 20x70 --expect exec-up-7 --sleep 1 --size 24x80 --sleep 2 --send 'go\n' \
+# the terminal in raw mode yet and the terminal itself would echo). The CLI's SIGWINCH -> dockerd ->
+# containerd -> shim path took over 2 s once under emulation (no resize call reached dockerd before "go"),
+# so the resize gets 6 s.
+"$RECVTTY" --spawn --size 20x70 --expect exec-up-7 --sleep 1 --size 24x80 --sleep 6 --send 'go\n' \
   -- docker -H "unix://$DOCKER_SOCK" exec -it dt \
   /bin/sh -c 'echo exec-up-$((3+4)); read x; stty size; [ -t 1 ] && echo exec-tty-$((2+3)); exit 6' \
   >"$RUNZ_TEST_TMP/exec.out" 2>"$RUNZ_TEST_TMP/exec.err"
