@@ -20,8 +20,6 @@
 namespace runz::xen {
 namespace {
 
-constexpr std::string_view kStateInitWait = "2";   // XenbusStateInitWait
-constexpr std::string_view kStateConnected = "4";  // XenbusStateConnected
 constexpr std::chrono::milliseconds kStatePoll{20};
 
 std::filesystem::path self_dir() {
@@ -87,9 +85,10 @@ void make_mount_points(const zone::ZoneConfig& cfg) {
 }
 
 // Waits until the backend state of each device is `want`, while the backend process lives.
-void wait_backend_state(XsHandle& xs, const std::vector<Export>& exports, std::string_view want, ChildProcess& backend,
+void wait_backend_state(XsHandle& xs, const std::vector<Export>& exports, XenbusState want_state, ChildProcess& backend,
                         const std::filesystem::path& log, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string want = devices::xenbus_state_value(want_state);
   for (const Export& e : exports) {
     const std::string state = devices::p9fs_backend_path(e.device.backend_domid, e.device.domid, e.device.devid) + "/state";
     for (;;) {
@@ -148,7 +147,7 @@ ContainerExports ContainerExports::start(XsHandle& xs, DomId domid, const zone::
     record.helper(made.backend_->identity());
     log_info("domain " + std::to_string(domid) + ": 9pfs backend pid " + std::to_string(made.backend_->identity().pid) +
              " serves " + std::to_string(exports.size()) + " export(s) of " + runz::quoted(cfg.id));
-    wait_backend_state(xs, exports, hotplug ? kStateConnected : kStateInitWait, *made.backend_, log, timeout);
+    wait_backend_state(xs, exports, hotplug ? XenbusStateConnected : XenbusStateInitWait, *made.backend_, log, timeout);
   } catch (...) {
     const std::optional<zone::HostProcess> helper = made.helper();
     made.stop_and_remove(xs);

@@ -3,26 +3,24 @@
 #include "xen/devices/p9fs_layout.hpp"
 
 namespace runz::xen::devices {
-namespace {
-constexpr std::string_view kStateInitialising = "1";  // XenbusStateInitialising
-}
 
 std::vector<XsNode> p9fs_nodes(const P9fsDevice& d) {
   const std::string fe = p9fs_frontend_path(d.domid, d.devid);
   const std::string be = p9fs_backend_path(d.backend_domid, d.domid, d.devid);
   const DomId zone = d.domid;
   const DomId back = d.backend_domid;
+  const std::string initialising = xenbus_state_value(XenbusStateInitialising);
   return {
       {fe, "", zone, back},
       {fe + "/backend", be, zone, back},
       {fe + "/backend-id", std::to_string(back), zone, back},
-      {fe + "/state", std::string(kStateInitialising), zone, back},
+      {fe + "/state", initialising, zone, back},
       {fe + "/tag", d.tag, zone, back},
       {be, "", back, zone},
       {be + "/frontend", fe, back, zone},
       {be + "/frontend-id", std::to_string(zone), back, zone},
       {be + "/online", "1", back, zone},
-      {be + "/state", std::string(kStateInitialising), back, zone},
+      {be + "/state", initialising, back, zone},
       {be + "/versions", kP9fsTransportVersions, back, zone},
       {be + "/max-rings", std::to_string(kP9fsMaxRings), back, zone},
       {be + "/max-ring-page-order", std::to_string(kP9fsMaxRingPageOrder), back, zone},

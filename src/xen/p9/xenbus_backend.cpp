@@ -60,7 +60,7 @@ std::vector<uint32_t> Device::local_ports() const {
 }
 
 void Device::write_state(XenbusState s) {
-  xs_.write(backend_path(config_) + "/state", std::to_string(static_cast<unsigned>(s)));
+  xs_.write(backend_path(config_) + "/state", xen::devices::xenbus_state_value(s));
 }
 
 void Device::start() {
