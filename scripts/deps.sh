@@ -7,6 +7,7 @@ PKGS=(
   ninja-build ccache                                          # faster builds; compiles cached across clones (scripts/lib/build.sh)
   nlohmann-json3-dev libcxxopts-dev doctest-dev                 # config/state JSON, CLI parsing, unit tests
   libseccomp-dev                                                # seccomp in the guest agent and 9pfs backend
+  libnl-3-dev libnl-route-3-dev                                 # rtnetlink: zone NICs (host: tc mirred, netns moves; agent: addresses, routes; static in the agent)
   libxen-dev                                                    # libxenctrl/guest/store/gnttab/evtchn: the toolstack
   libprotobuf-dev protobuf-compiler                             # containerd shim v2 (ttrpc + protobuf)
   libgrpc++-dev protobuf-compiler-grpc                          # CRI client for the e2e tests (runz-cri): gRPC
