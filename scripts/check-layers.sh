@@ -5,10 +5,11 @@
 #
 #   common      (nothing)               the error type, fds, children
 #   spec        common                  OCI config/state
+#   net         common                  the container's network namespace on the host (rtnetlink)
 #   agent-proto common spec             host <-> agent frames
 #   zone        common spec             the zone interface, below runtime and xen
-#   xen         common spec agent-proto zone          the toolstack; never runtime, never the shim
-#   runtime     common spec agent-proto zone          the CLI and monitor; xen only in its composition
+#   xen         common spec agent-proto zone net      the toolstack; never runtime, never the shim
+#   runtime     common spec agent-proto zone net      the CLI and monitor; xen only in its composition
 #                                                     root (runtime/zone_factory_default.cpp)
 #   shim-v2     common spec runtime zone              asks runz; never xen
 #   guest       common spec agent-proto               the zone's agent
@@ -28,10 +29,10 @@ while (($#)); do
 done
 REPO=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$REPO" || exit 2
-declare -A DIR=([common]=src/common [spec]=src/spec [agent-proto]=src/agent-proto [zone]=src/zone [xen]=src/xen
+declare -A DIR=([common]=src/common [spec]=src/spec [net]=src/net [agent-proto]=src/agent-proto [zone]=src/zone [xen]=src/xen
                 [runtime]=src/runtime [shim-v2]=src/shim-v2 [guest]=guest)
-declare -A MAY=([common]="" [spec]="common" [agent-proto]="common spec" [zone]="common spec"
-                [xen]="common spec agent-proto zone" [runtime]="common spec agent-proto zone"
+declare -A MAY=([common]="" [spec]="common" [net]="common" [agent-proto]="common spec" [zone]="common spec"
+                [xen]="common spec agent-proto zone net" [runtime]="common spec agent-proto zone net"
                 [shim-v2]="common spec runtime zone" [guest]="common spec agent-proto")
 # the one file that may cross a rule: the composition root picks the zone implementation
 EXCEPTIONS="src/runtime/zone_factory_default.cpp:xen"

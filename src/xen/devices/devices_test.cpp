@@ -7,6 +7,7 @@
 #include "xen/devices/console.hpp"
 #include "xen/devices/p9fs.hpp"
 #include "xen/devices/p9fs_layout.hpp"
+#include "xen/devices/vif.hpp"
 
 using namespace runz::xen::devices;
 
@@ -81,5 +82,38 @@ TEST_CASE("console: dom0's nodes the zone may only read, xenconsoled kept off") 
   CHECK(node(nodes, d + "/port").value == "3");
   CHECK(node(nodes, d + "/ring-ref").value == std::to_string(0x1234));
   CHECK(node(nodes, d + "/backend-id").value == "0");
+  check_parents_first(nodes);
+}
+
+TEST_CASE("vif: libxl's keys; the zone owns only its frontend and can only read the backend") {
+  const auto nodes = vif_nodes(VifDevice{5, 1, "02:42:ac:11:00:02", 1450, 0});
+  const std::string fe = "/local/domain/5/device/vif/1";
+  const std::string be = "/local/domain/0/backend/vif/5/1";
+  CHECK(vif_frontend_path(5, 1) == fe);
+  CHECK(vif_backend_path(0, 5, 1) == be);
+  CHECK(vif_interface_name(5, 1) == "vif5.1");
+  for (const XsNode& n : nodes) {
+    INFO(n.path);
+    if (n.path.starts_with(fe)) {
+      CHECK(n.owner == 5);
+      CHECK(n.reader == 0);
+    } else {
+      REQUIRE(n.path.starts_with(be));
+      CHECK(n.owner == 0);
+      CHECK(n.reader == 5);
+    }
+  }
+  for (const char* key : {"backend", "backend-id", "state", "handle", "mac"}) CHECK(node(nodes, fe + "/" + key).path.size() > 0);
+  CHECK(node(nodes, fe + "/mac").value == "02:42:ac:11:00:02");
+  CHECK(node(nodes, fe + "/handle").value == "1");
+  CHECK(node(nodes, be + "/frontend-id").value == "5");
+  CHECK(node(nodes, be + "/online").value == "1");
+  CHECK(node(nodes, be + "/state").value == "1");
+  CHECK(node(nodes, be + "/script").value == kVifScript);  // netback refuses a backend without one
+  CHECK(node(nodes, be + "/mac").value == "02:42:ac:11:00:02");
+  CHECK(node(nodes, be + "/type").value == "vif");
+  CHECK(node(nodes, be + "/mtu").value == "1450");
+  // hotplug-status comes only once the interface is wired (mark_vif_connected)
+  CHECK(std::none_of(nodes.begin(), nodes.end(), [](const XsNode& n) { return n.path.ends_with("hotplug-status"); }));
   check_parents_first(nodes);
 }

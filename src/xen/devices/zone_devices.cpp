@@ -6,12 +6,14 @@
 #include "common/error.hpp"
 #include "xen/devices/console.hpp"
 #include "xen/devices/p9fs.hpp"
+#include "xen/devices/vif.hpp"
 #include "xen/log.hpp"
 
 namespace runz::xen::devices {
 
 void remove_zone_device(XsHandle& xs, DomId domid, const zone::ZoneDevice& device) {
   if (device.kind == kP9fsKind) return remove_p9fs_device(xs, domid, device.devid);
+  if (device.kind == kVifKind) return remove_vif_device(xs, domid, device.devid);
   if (device.kind == kConsoleKind) return remove_console_nodes(xs, domid);
   throw Error("unknown device kind " + runz::quoted(device.kind), EINVAL);
 }
