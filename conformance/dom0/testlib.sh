@@ -23,6 +23,11 @@ wait_for() {
 other_domains() { xl list 2>/dev/null | awk 'NR>2 {print $1}'; }
 # domain ids that xenstore knows under /local/domain, one a line
 xenstore_domids() { xenstore-list /local/domain 2>/dev/null; }
+# vifs_left: zone NICs left behind: netback interfaces in dom0's namespace, vif backends in xenstore
+vifs_left() {
+  { ip -o link show 2>/dev/null | grep -o 'vif[0-9]*\.[0-9]*'; xenstore-list /local/domain/0/backend/vif 2>/dev/null; } |
+    tr '\n' ' ' | sed 's/ *$//'
+}
 
 # make_marker_initrd OUT MARKER: a busybox initramfs whose /init prints MARKER (and the zone's uptime) on
 # hvc0, then powers the zone off

@@ -129,7 +129,8 @@ fi
 # 1b. Container clients from their .debs (downloaded, never installed: docker.io's would start a daemon on
 # this machine): the programs the docker and podman suites drive with runz as their runtime. Their shared
 # libraries come from the host like everyone's (scripts/deps.sh installs the ones nothing else pulls in).
-CLIENTS="docker.io:/usr/sbin/dockerd,/usr/bin/docker podman:/usr/bin/podman conmon:/usr/bin/conmon"
+CLIENTS="docker.io:/usr/sbin/dockerd,/usr/bin/docker,/usr/sbin/docker-proxy podman:/usr/bin/podman conmon:/usr/bin/conmon
+  containernetworking-plugins:/usr/lib/cni/bridge,/usr/lib/cni/host-local,/usr/lib/cni/loopback"
 CLIENT_DEBS=() CLIENT_FILES=() CLIENT_PATHS=() # the .debs; extracted files; their paths in the image
 for c in $CLIENTS; do
   pkg=${c%%:*} files=${c#*:}

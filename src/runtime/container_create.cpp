@@ -5,6 +5,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/console_socket.hpp"
 #include "runtime/container_id.hpp"
+#include "runtime/container_netns.hpp"
 #include "runtime/container_ops.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/monitor_client.hpp"
@@ -64,6 +65,7 @@ HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::C
     zone_config.sandbox = *sandbox;
     zone_config.sandbox_socket = rt.store.dir(*sandbox) / kMonitorSocket;
   }
+  const bool pod_member = zone_config.sandbox.has_value();
   ZoneStdio stdio = options.console_socket ? console_stdio(*options.console_socket) : inherited_stdio();
   const HostProcess monitor = launch_monitor(MonitorContext{rt.factory, rt.store, rt.log, std::move(zone_config)},
                                              std::move(stdio), lock);
@@ -72,9 +74,19 @@ HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::C
   record.monitor = monitor;
 
   const std::string state = state_json(record, Status::Creating);
-  for (HookPoint point : {HookPoint::Prestart, HookPoint::CreateRuntime, HookPoint::CreateContainer}) {
-    run_hooks(config.hooks, point, state);
+  // The hooks that set up the network namespace (libnetwork's prestart, CNI in createRuntime) run before
+  // its interfaces are given to the zone; createContainer hooks see the zone's network done.
+  run_hooks(config.hooks, HookPoint::Prestart, state);
+  run_hooks(config.hooks, HookPoint::CreateRuntime, state);
+  if (!pod_member) {
+    if (network_namespace(config) != nullptr) {
+      MonitorClient(rt.store.dir(options.id) / kMonitorSocket).connect_network();
+    } else {
+      rt.log.warn("container " + options.id + ": config.json has no network namespace (host network): a zone "
+                  "cannot share dom0's network stack, so it gets only lo");
+    }
   }
+  run_hooks(config.hooks, HookPoint::CreateContainer, state);
   record.status = Status::Created;
   rt.store.save(record);
   if (options.pid_file) {
@@ -90,6 +102,7 @@ HostProcess create_container(const Runtime& rt, const CreateOptions& options) {
   const std::filesystem::path bundle = std::filesystem::absolute(options.bundle).lexically_normal();
   const spec::Config config = spec::load_config(bundle);
   const spec::Process& process = spec::require_process(config);
+  check_network_namespace(config);
   // Before anything is written under --root. Whatever the errno, a host that cannot run zones is a
   // precondition the caller cannot fix by retrying.
   try {

@@ -19,10 +19,12 @@
 
 #include "common/error.hpp"
 #include "runtime/container_load.hpp"
+#include "runtime/container_netns.hpp"
 #include "runtime/crash_report.hpp"
 #include "runtime/error_answer.hpp"
 #include "runtime/hooks.hpp"
 #include "runtime/monitor_client.hpp"
+#include "runtime/network_follower.hpp"
 #include "runtime/pod_member_zone.hpp"
 #include "runtime/process_identity.hpp"
 #include "runtime/unix_socket.hpp"
@@ -110,6 +112,8 @@ class Monitor {
   const MonitorContext& ctx_;
   std::string id_;
   std::unique_ptr<Zone> zone_;
+  UniqueFd host_netns_;  // dom0's network namespace; the monitor stands in the container's (container_netns.hpp)
+  std::unique_ptr<NetworkFollower> network_follower_;  // once the network was connected
   UniqueFd listener_;
   UniqueFd exit_read_;
   std::vector<UniqueFd> waiters_;
@@ -123,6 +127,7 @@ int Monitor::run(ZoneStdio stdio, UniqueFd ready) {
   const std::filesystem::path dir = ctx_.store.dir(id_);
   try {
     ctx_.store.save_monitor(id_, identify(::getpid()));
+    host_netns_ = enter_container_netns(ctx_.config.config);  // before any thread: they inherit it
     if (ctx_.config.sandbox) {
       zone_ = std::make_unique<PodMemberZone>(ctx_.config, std::move(stdio));
     } else {
@@ -252,6 +257,11 @@ json Monitor::dispatch(const json& request) {
     zone_->signal_container(member_handle(request.at("handle").get<uint32_t>()), request.at("signal").get<int>(), request.value("all", false));
   } else if (op == "signal-exec") {
     zone_->signal_exec(request.at("handle").get<uint32_t>(), request.at("signal").get<int>());
+  } else if (op == "network") {
+    if (host_netns_) {
+      zone_->sync_network(host_netns_.get());
+      if (!network_follower_) network_follower_ = std::make_unique<NetworkFollower>(*zone_, host_netns_.get(), ctx_.log, id_);
+    }
   } else if (op == "stats") {
     const ZoneUsage u = zone_->usage();
     return {{"ok", true},
@@ -324,6 +334,7 @@ int Monitor::finish() {
   }
   listener_.reset();
   ::unlink((ctx_.store.dir(id_) / kMonitorSocket).c_str());
+  network_follower_.reset();
   zone_.reset();  // destroys the zone, synchronously (a pod's containers hear they were killed)
   members_.clear();
 

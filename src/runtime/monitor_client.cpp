@@ -59,6 +59,7 @@ nlohmann::json MonitorClient::call(const nlohmann::json& request) const {
 void MonitorClient::start() const { call({{"op", "start"}}); }
 void MonitorClient::kill(int signal, bool all) const { call({{"op", "kill"}, {"signal", signal}, {"all", all}}); }
 void MonitorClient::pause() const { call({{"op", "pause"}}); }
+void MonitorClient::connect_network() const { call({{"op", "network"}}); }
 void MonitorClient::resume() const { call({{"op", "resume"}}); }
 std::string MonitorClient::state() const { return call({{"op", "state"}}).at("status").get<std::string>(); }
 

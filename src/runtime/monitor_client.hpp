@@ -13,6 +13,8 @@
 //   {"op":"start-container","handle":H}  {"op":"signal-container","handle":H,"signal":S,"all":false}
 //   {"op":"stats"}  answered with "cpuTimeNs", "memoryBytes", "memoryLimitBytes" (ZoneUsage)
 //   {"op":"update","resources":{..}}  an OCI LinuxResources document for Zone::update
+//   {"op":"network"}  once the create hooks ran: the zone's NICs from the container's network namespace
+//     (Zone::sync_network; the monitor then follows the namespace); nothing when the config has no network namespace
 // Answers: {"ok":true,...} or {"ok":false,"error":"..."}; "state" adds "status", "wait" adds "exitStatus"
 // and, when killed by a signal, "signal".
 #pragma once
@@ -54,6 +56,7 @@ class MonitorClient {
   void resume() const;
   ZoneUsage stats() const;
   void update(const nlohmann::json& resources) const;  // an OCI LinuxResources document
+  void connect_network() const;
   std::string state() const;
   ZoneExit wait() const;
   // `stdio`: the process's stdin, stdout and stderr (passed to the monitor, which relays them).

@@ -307,6 +307,32 @@ void XenZone::remove_container(uint32_t handle) noexcept {
   }
 }
 
+// --- network -----------------------------------------------------------------------------------------------
+
+void XenZone::sync_network(int host_netns_fd) {
+  with_context("zone network of " + runz::quoted(cfg_.id), [&] {
+    std::lock_guard network_lock(network_mutex_);
+    if (!network_) {
+      ZoneNetwork::Recorder r;
+      r.add = [this](const zone::ZoneDevice& device) {
+        {
+          std::lock_guard lock(mutex_);
+          record_.devices.push_back(device);
+        }
+        emit_record();
+      };
+      r.remove = [this](const zone::ZoneDevice& device) {
+        forget_in_record({device}, std::nullopt);
+        emit_record();
+      };
+      network_.emplace(built_->id(), host_netns_fd, std::move(r), kBackendNodesTimeout);
+    }
+    ap::Network network;
+    network.interfaces = network_->sync(xs_);
+    if (!network.interfaces.empty()) session_->configure_network(network);
+  });
+}
+
 // The session's console sink: all console text goes to console.log.
 void XenZone::on_console_text(std::string_view text) {
   try {
@@ -321,6 +347,11 @@ void XenZone::on_console_text(std::string_view text) {
 void XenZone::teardown() noexcept {
   session_.reset();  // its pump stops; exec'd processes still running die with the zone (on_exit 128+9)
   watcher_.reset();
+  // Redirects and vif nodes before the domain: netback then takes the backend interfaces away.
+  {
+    std::lock_guard network_lock(network_mutex_);
+    if (network_) network_->disconnect(xs_);
+  }
   // The backends go before the domain: their grant mappings would keep a destroyed domain as a zombie.
   if (exports_) exports_->stop_and_remove(xs_);
   {

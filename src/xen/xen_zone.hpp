@@ -22,6 +22,7 @@
 #include "xen/xc.hpp"
 #include "xen/xs.hpp"
 #include "xen/zone_exports.hpp"
+#include "xen/zone_network.hpp"
 
 namespace runz::xen {
 
@@ -58,6 +59,9 @@ class XenZone final : public zone::Zone {
   void signal_container(uint32_t handle, int sig, bool all) override;
   void remove_container(uint32_t handle) noexcept override;
   zone::ZoneUsage usage() override;
+  // zone_network.hpp; then NETWORK to the agent for the new NICs. Each vif is recorded before its nodes
+  // are written. Serialized (network_mutex_): the monitor calls it from its request and follower threads.
+  void sync_network(int host_netns_fd) override;
   // memory.limit: the balloon target (memory/target) and maxmem, down to what the limit makes the zone
   // (zone_resources.hpp) and back up to, never past, the size it booted with; cpu.shares: the scheduler's
   // weight (1024 shares = Xen's default 256); cpu.quota/period: its cap (% of one CPU). The rest of
@@ -95,6 +99,8 @@ class XenZone final : public zone::Zone {
   std::mutex xc_mutex_;  // xc_ is used from API threads and the pump
   std::optional<BuiltDomain> built_;
   std::optional<ContainerExports> exports_;  // the main container's
+  std::mutex network_mutex_;
+  std::optional<ZoneNetwork> network_;  // from the first sync_network on
   std::unique_ptr<ShutdownWatcher> watcher_;
   UniqueFd console_log_;
   std::unique_ptr<AgentSession> session_;  // from boot on

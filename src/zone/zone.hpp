@@ -110,6 +110,13 @@ class Zone {
   virtual void signal_container(uint32_t handle, int sig, bool all) = 0;
   virtual void remove_container(uint32_t handle) noexcept = 0;
   virtual ZoneUsage usage() = 0;
+  // Brings the zone's NICs in line with the network namespace this process is in (the container's): one
+  // NIC per interface there, wired to it, configured by the agent (addresses, routes, MTU); the NIC of an
+  // interface that left is withdrawn. Called after the create hooks set the namespace up, then whenever it
+  // changes. `host_netns_fd`: dom0's own namespace, where backend interfaces appear first; it must stay
+  // open for the zone's life. The default: a zone without NICs (a pod's further container shares its
+  // sandbox's).
+  virtual void sync_network(int host_netns_fd) { (void)host_netns_fd; }
   // New limits for the running zone (`runz update`): what applies to a domain is applied, the rest is
   // left as it was (see the implementation); throws for a change the zone cannot make.
   virtual void update(const spec::Resources& resources) = 0;

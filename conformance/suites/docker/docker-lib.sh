@@ -29,8 +29,9 @@ docker_fail() {
   exit 1
 }
 
-# start_docker: containerd (shim-lib), then dockerd on it: no bridge and no iptables (dom0 has neither),
-# overlay2 on a tmpfs, runz as runtime "runz" from daemon.json.
+# start_docker: containerd (shim-lib), then dockerd on it with its default bridge network (docker0; each
+# container's veth becomes its zone's NIC), no iptables (dom0 has none: published ports go through
+# docker-proxy), overlay2 on a tmpfs, runz as runtime "runz" from daemon.json.
 start_docker() {
   start_containerd
   mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
@@ -38,7 +39,7 @@ start_docker() {
   cat >"$RUNZ_TEST_TMP/daemon.json" <<EOF
 {
   "runtimes": { "runz": { "path": "/usr/bin/runz" } },
-  "bridge": "none", "iptables": false, "ip6tables": false, "ip-masq": false, "userland-proxy": false,
+  "iptables": false, "ip6tables": false, "ip-masq": false, "userland-proxy": true,
   "storage-driver": "overlay2"
 }
 EOF
@@ -91,6 +92,7 @@ docker_assert_clean() {
   [ -z "$(pids_matching '^[^ ]*runz-p9-backend')" ] || docker_fail "9pfs backend left running"
   [ -z "$(runz_monitors)" ] || docker_fail "runz monitors left: pids $(runz_monitors)"
   [ -z "$(runc_shims)" ] || docker_fail "runc shims left: pids $(runc_shims)"
+  [ -z "$(vifs_left)" ] || docker_fail "zone NICs left: $(vifs_left)"
   _left=$(ls -A "$DOCKER_RUNZ_ROOT" 2>/dev/null)
   [ -z "$_left" ] || docker_fail "runz state left in $DOCKER_RUNZ_ROOT: $_left"
   return 0

@@ -35,7 +35,8 @@ shim_fail() {
 
 # start_containerd: containerd with its own root (a tmpfs, so overlayfs has xattrs) and state, debug log.
 # With CD_CRI=1 its CRI plugin serves too, with runz as the runtime handler "runz" and $CRI_SANDBOX_IMAGE
-# as the pods' sandbox (pause) image; pods use the host's network (no CNI in the emulated host).
+# as the pods' sandbox (pause) image; with CD_CNI=1 also a CNI bridge network (cni0, 10.88.0.0/16, the
+# Debian containernetworking-plugins' bridge + host-local + loopback) for pods with their own network.
 start_containerd() {
   modprobe overlay 2>/dev/null
   mkdir -p "$CD/root" "$CD/state"
@@ -62,11 +63,18 @@ disabled_plugins = [$_disabled"io.containerd.snapshotter.v1.btrfs",
 EOF
   if [ "${CD_CRI:-0}" = 1 ]; then
     mkdir -p "$CD/cni"
+    [ "${CD_CNI:-0}" = 1 ] && cat >"$CD/cni/10-runz-pods.conflist" <<EOF
+{"cniVersion": "0.4.0", "name": "runz-pods",
+ "plugins": [{"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false,
+              "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/16"}]],
+                       "routes": [{"dst": "0.0.0.0/0"}]}}]}
+EOF
     cat >>"$CD/config.toml" <<EOF
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$CRI_SANDBOX_IMAGE"
   [plugins."io.containerd.grpc.v1.cri".cni]
     conf_dir = "$CD/cni"
+    bin_dir = "/usr/lib/cni"
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runz"
@@ -219,6 +227,7 @@ assert_clean() {
   [ "$(xenstore_domids)" = "0" ] || shim_fail "xenstore domains left: $(xenstore_domids)"
   [ -z "$(shim_procs)" ] || shim_fail "shim processes left: $(shim_procs)"
   [ -z "$(pids_matching '^[^ ]*runz-p9-backend')" ] || shim_fail "9pfs backend left running"
+  [ -z "$(vifs_left)" ] || shim_fail "zone NICs left: $(vifs_left)"
   # the monitor is a fork of `runz --root <shim root> create ...` (no exec), so it has that command line
   _mon=$(pids_matching "^[^ ]*runz --root $RUNZ_SHIM_ROOT")
   [ -z "$_mon" ] || shim_fail "runz monitor left: pids $_mon"
