@@ -36,6 +36,8 @@ enum class MessageType : uint8_t {
   kStart = 0x12,     // host -> agent: exec the held process
   kStarted = 0x13,   // agent -> host: {pid}
   kExec = 0x14,      // host -> agent: extra process in a running container
+  kNetwork = 0x15,   // host -> agent, new handle: configure the zone's NICs
+  kNetworkReady = 0x16,  // agent -> host, same handle: the NICs are configured ({})
   kStdin = 0x20,     // host -> agent: bytes, empty = EOF
   kStdout = 0x21,    // agent -> host: bytes, empty = EOF
   kStderr = 0x22,    // agent -> host: bytes, empty = EOF
