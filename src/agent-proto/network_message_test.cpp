@@ -58,7 +58,7 @@ TEST_CASE("NETWORK rejects what the agent could not configure, naming the field"
                        ProtocolError);
   CHECK_THROWS_WITH_AS(parse_network(with_interface("{" + mac + "}")),
                        "agent protocol: NETWORK: interfaces[0]: name: is required", ProtocolError);
-  for (const char* name : {"", "sixteen-chars-xx", "a/b", "a b", "a\tb", "a:b", "..", "."})
+  for (const char* name : {"", "sixteen-chars-xx", "a/b", "a b", R"(a\tb)", "a:b", "..", "."})  // JSON text
     CHECK_THROWS_WITH_AS(parse_network(with_interface(R"({"name":")" + std::string(name) + "\"," + mac + "}")),
                          doctest::Contains("NETWORK: interfaces[0]: name: "), ProtocolError);
   CHECK_NOTHROW(parse_network(with_interface(R"({"name":"fifteen-chars-x",)" + mac + "}")));
