@@ -561,6 +561,20 @@ ap::Network network_for_test() {
   return ap::Network{{{"eth0", "02:42:ac:11:00:02", 1500, {"172.17.0.2/16"}, {{"0.0.0.0/0", "172.17.0.1", 0}}}}};
 }
 
+// After HELLO, the error configure_network throws; its request's handle is gone after it.
+runz::Error network_failure(Harness& h) {
+  h.agent->hello();
+  h.session->wait_hello();
+  try {
+    h.session->configure_network(network_for_test());
+  } catch (const runz::Error& e) {
+    CHECK_FALSE(h.session->has_process(kMainHandle + 1));
+    return e;
+  }
+  FAIL("configure_network returned");
+  return runz::Error("unreachable");
+}
+
 }  // namespace
 
 TEST_CASE("configure_network: NETWORK on a fresh handle, answered by NETWORK_READY") {
@@ -589,29 +603,14 @@ TEST_CASE("configure_network: the agent's ERROR for its handle is the error") {
                                                     "eth0: no link with MAC 02:42:ac:11:00:02 appeared within 20 s"}));
     return true;
   });
-  h.agent->hello();
-  h.session->wait_hello();
-  try {
-    h.session->configure_network(network_for_test());
-    FAIL("configure_network returned");
-  } catch (const runz::Error& e) {
-    CHECK(std::string(e.what()) == "zone agent: network: eth0: no link with MAC 02:42:ac:11:00:02 appeared within 20 s");
-    CHECK(e.code() == ETIMEDOUT);
-  }
-  CHECK_FALSE(h.session->has_process(kMainHandle + 1));
+  const runz::Error e = network_failure(h);
+  CHECK(std::string(e.what()) == "zone agent: network: eth0: no link with MAC 02:42:ac:11:00:02 appeared within 20 s");
+  CHECK(e.code() == ETIMEDOUT);
 }
 
 TEST_CASE("configure_network: no answer times out, naming what it awaited") {
   Harness h([](FakeAgent&, const ap::Frame& f) { return f.type == ap::MessageType::kNetwork; }, 1s);
-  h.agent->hello();
-  h.session->wait_hello();
-  try {
-    h.session->configure_network(network_for_test());
-    FAIL("configure_network returned");
-  } catch (const runz::Error& e) {
-    CHECK(e.code() == ETIMEDOUT);
-    CHECK(std::string(e.what()).find("waiting for NETWORK_READY for request 2: timed out after 1 s") !=
-          std::string::npos);
-  }
-  CHECK_FALSE(h.session->has_process(kMainHandle + 1));
+  const runz::Error e = network_failure(h);
+  CHECK(e.code() == ETIMEDOUT);
+  CHECK(std::string(e.what()).find("waiting for NETWORK_READY for request 2: timed out after 1 s") != std::string::npos);
 }
