@@ -59,6 +59,13 @@ int record_errno(sockaddr_nl*, nlmsgerr* error, void* arg) {
   return NL_STOP;
 }
 
+// The IPv4 broadcast address of a prefix (host bits all ones), as `ip address add ... brd +` and Docker set it.
+ap::IpAddress broadcast_of(const ap::IpPrefix& prefix) {
+  ap::IpAddress b = prefix.address;
+  for (unsigned bit = prefix.length; bit < 32; ++bit) b.bytes[bit / 8] |= static_cast<uint8_t>(0x80u >> (bit % 8));
+  return b;
+}
+
 }  // namespace
 
 int errno_of_nl_error(int nl_error) noexcept {
@@ -154,6 +161,11 @@ void Netlink::add_address(int ifindex, const ap::IpPrefix& address) {
   if (const int err = rtnl_addr_set_local(addr.get(), local.get()); err < 0) throw_nl_error("", err);
   rtnl_addr_set_prefixlen(addr.get(), static_cast<int>(address.length));
   if (address.address.family == AF_INET6) rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
+  // /31 and /32 have no broadcast address (RFC 3021)
+  if (address.address.family == AF_INET && address.length <= 30) {
+    if (const int err = rtnl_addr_set_broadcast(addr.get(), to_nl_addr(broadcast_of(address)).get()); err < 0)
+      throw_nl_error("", err);
+  }
   kernel_errno_ = 0;
   const int err = rtnl_addr_add(sock_.get(), addr.get(), NLM_F_EXCL);
   if (err < 0 && !already_exists(err)) fail(err);

@@ -57,7 +57,8 @@ class Netlink {
   void set_name(int ifindex, const std::string& name);
   void set_mtu(int ifindex, uint32_t mtu);
   void set_up(int ifindex, bool up);
-  // The address with its prefix on the link; IPv6 without DAD (usable at once). EEXIST counts as done.
+  // The address with its prefix on the link; IPv4 with its broadcast address, IPv6 without DAD (usable at
+  // once). EEXIST counts as done.
   void add_address(int ifindex, const agent_proto::IpPrefix& address);
   // A route in the main table through the link: via `gateway`, or on-link without one. EEXIST counts as done.
   void add_route(int ifindex, const agent_proto::IpPrefix& destination,

@@ -101,7 +101,7 @@ std::string run_in_fresh_netns() {
          "eth0: " + link0);
   expect(contains(command_output("ip -o link show dev eth1"), "link/ether " + mac1), "eth1 has another MAC");
   const std::string addresses = command_output("ip -o addr show dev eth0");
-  expect(contains(addresses, "inet 172.17.0.2/16"), "no 172.17.0.2/16: " + addresses);
+  expect(contains(addresses, "inet 172.17.0.2/16 brd 172.17.255.255"), "no 172.17.0.2/16: " + addresses);
   const std::string ours6 = addresses.substr(std::min(addresses.find("inet6 fd00::2/64"), addresses.size()));
   expect(contains(ours6, "inet6 fd00::2/64") && ours6.substr(0, ours6.find('\n')).find("tentative") == std::string::npos,
          "fd00::2/64 missing or tentative: " + addresses);
