@@ -1,6 +1,7 @@
 #include "guest/agent.hpp"
 
 #include "common/error.hpp"
+#include "guest/network.hpp"
 #include "guest/signals.hpp"
 #include "guest/stall_report.hpp"
 
@@ -18,6 +19,8 @@ namespace ap = agent_proto;
 using Clock = std::chrono::steady_clock;
 
 Agent::Agent(ConsoleChannel& console, AgentOptions options) : console_(console), options_(std::move(options)) {}
+
+Agent::~Agent() = default;  // here, where NetworkSetup is complete
 
 ManagedProcess* Agent::find(uint32_t handle) {
   auto it = processes_.find(handle);
@@ -63,6 +66,8 @@ AgentStop Agent::run() {
       if (p.drain_deadline && (!deadline || *p.drain_deadline < *deadline)) deadline = p.drain_deadline;
       if (p.stall_report_at && (!deadline || *p.stall_report_at < *deadline)) deadline = p.stall_report_at;
     }
+    for (const auto& [handle, setup] : networks_)
+      if (!deadline || setup->next_try() < *deadline) deadline = setup->next_try();
     int timeout_ms = -1;
     if (deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
@@ -100,6 +105,7 @@ AgentStop Agent::run() {
     }
     // Deadlines: output held open after the exit (e.g. by a daemonized child) is given up on.
     const auto now = Clock::now();
+    advance_networks(now);
     std::vector<uint32_t> expired;
     for (auto& [handle, p] : processes_)
       if (p.drain_deadline && *p.drain_deadline <= now) expired.push_back(handle);
@@ -125,6 +131,7 @@ void Agent::on_frame(const ap::Frame& frame) {
       case ap::MessageType::kStart: on_start(frame.stream); break;
       case ap::MessageType::kExec: on_exec(frame); break;
       case ap::MessageType::kSignal: on_signal(frame); break;
+      case ap::MessageType::kNetwork: on_network(frame); break;
       case ap::MessageType::kStdin: {
         ManagedProcess* p = find(frame.stream);
         if (p == nullptr) throw Error("no process with handle " + std::to_string(frame.stream), ESRCH);
@@ -223,6 +230,29 @@ void Agent::on_signal(const ap::Frame& frame) {
   }
   if (p->wait_status) return;  // already exited; EXIT is on its way
   signal_process(p->pid, request.signal);
+}
+
+void Agent::on_network(const ap::Frame& frame) {
+  if (frame.stream == ap::kZoneStream || processes_.count(frame.stream) || networks_.count(frame.stream))
+    throw Error("handle " + std::to_string(frame.stream) + " is 0 or in use", EEXIST);
+  auto setup = std::make_unique<NetworkSetup>(ap::parse_network(frame.payload), Clock::now());
+  networks_.emplace(frame.stream, std::move(setup));
+  advance_networks(Clock::now());  // links that exist already are configured at once
+}
+
+void Agent::advance_networks(Clock::time_point now) {
+  for (auto it = networks_.begin(); it != networks_.end();) {
+    try {
+      if (it->second->next_try() > now || !it->second->advance(now)) {
+        ++it;
+        continue;
+      }
+      console_.send_encoded(ap::encode_network_ready(it->first));
+    } catch (const std::exception& e) {
+      send_error(it->first, "network", e);
+    }
+    it = networks_.erase(it);
+  }
 }
 
 void Agent::on_report_readable(ManagedProcess& p) {

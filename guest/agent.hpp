@@ -1,7 +1,8 @@
 // The agent's event loop: one poll() over the console, the signalfd for SIGCHLD, and every process's report
 // pipe and stdio. Frames from the host are dispatched here (CREATE, START, EXEC, STDIN, SIGNAL, RESIZE,
-// SHUTDOWN); what goes back (CREATED, STARTED, STDOUT/STDERR, EXIT, ERROR) is sent only from this loop, so
-// the console has a single writer.
+// NETWORK, SHUTDOWN); what goes back (CREATED, STARTED, STDOUT/STDERR, EXIT, NETWORK_READY, ERROR) is sent
+// only from this loop, so the console has a single writer. A NETWORK is done in steps on the loop's timer
+// while its NICs appear (guest/network.hpp), not on a thread.
 #pragma once
 
 #include "agent-proto/messages.hpp"
@@ -11,11 +12,14 @@
 #include "guest/reaper.hpp"
 
 #include <filesystem>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
 
 namespace runz::guest {
+
+class NetworkSetup;
 
 struct AgentOptions {
   TagSource tags;
@@ -31,6 +35,9 @@ enum class AgentStop {
 class Agent {
  public:
   Agent(ConsoleChannel& console, AgentOptions options);
+  ~Agent();
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
   AgentStop run();
   // Sends SIGKILL to every process of every container (on SHUTDOWN).
   void kill_everything();
@@ -49,6 +56,9 @@ class Agent {
   void on_start(uint32_t handle);
   void on_exec(const agent_proto::Frame& frame);
   void on_signal(const agent_proto::Frame& frame);
+  void on_network(const agent_proto::Frame& frame);
+  // Steps the NETWORK requests that are due; answers those that finished or failed.
+  void advance_networks(std::chrono::steady_clock::time_point now);
   void on_report_readable(ManagedProcess& p);
   void on_reaped(pid_t pid, int status);
   void finish_if_done(ManagedProcess& p, bool force);
@@ -60,6 +70,7 @@ class Agent {
   Reaper reaper_;
   std::map<uint32_t, ManagedProcess> processes_;
   std::map<std::string, Container> containers_;
+  std::map<uint32_t, std::unique_ptr<NetworkSetup>> networks_;  // NETWORK requests in progress, by handle
 };
 
 }  // namespace runz::guest

@@ -292,6 +292,27 @@ TEST_CASE("setup errors come back at CREATE as ERROR frames") {
   s.shutdown();
 }
 
+// The agent runs in this test's network namespace: only requests that change no link are sent.
+TEST_CASE("NETWORK: answered on its handle; while it waits for a NIC, other handles are served") {
+  Scratch scratch;
+  Session s(scratch);
+  s.expect(ap::MessageType::kHello, 0);
+  s.send(ap::encode(5, ap::Network{}));
+  CHECK(s.expect(ap::MessageType::kNetworkReady, 5).payload == "{}");
+
+  s.send(ap::MessageType::kNetwork, 6, R"({"interfaces":[{"name":"eth0","mac":"nope"}]})");
+  const auto error = ap::parse_error_report(s.expect(ap::MessageType::kError, 6).payload);
+  CHECK(error.step == "NETWORK");
+  CHECK(error.message.find("mac: `nope` is not a MAC address") != std::string::npos);
+
+  // A MAC no link has: the request waits (up to 20 s) while a container runs to its end.
+  s.send(ap::encode(7, ap::Network{{{"rz-none", "02:00:00:00:00:99", 1500, {}, {}}}}));
+  create_and_start(s, 1, create_payload("quick", {{"args", {"sh", "-c", "echo hi"}}}));
+  CHECK(expect_exit(s, 1).status == 0);
+  CHECK(s.output(1).out == "hi\n");
+  s.shutdown();
+}
+
 TEST_CASE("a terminal process gets a pty") {
   Scratch scratch;
   Session s(scratch);

@@ -1,5 +1,5 @@
 // runz-agent: PID 1 of a zone. Mounts the pseudo filesystems, opens the control channel on /dev/hvc0 (raw),
-// loads the kernel modules of /lib/modules/modules.list, says HELLO, then serves the host (guest/agent.hpp)
+// loads the kernel modules of /lib/modules/modules.list, brings `lo` up, says HELLO, then serves the host (guest/agent.hpp)
 // until SHUTDOWN, and powers the zone off. A fatal error is sent as ERROR (step + errno), then power off.
 //
 // Test modes (no Xen; see guest/agent_integration_test.cpp):
@@ -15,6 +15,7 @@
 #include "guest/boot.hpp"
 #include "guest/console_channel.hpp"
 #include "guest/modules.hpp"
+#include "guest/network.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -110,6 +111,8 @@ int serve(const Options& options) {
       mount_pseudo_filesystems();
       step = "load kernel modules";
       load_modules(options.modules_list);
+      step = "bring up lo";
+      bring_up_loopback();
       allow_console_sysrq_dumps();
     } else {
       step = "become child subreaper";

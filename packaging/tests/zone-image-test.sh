@@ -198,6 +198,17 @@ check "--kernel vmlinuz-V: release" [ "$(cat "$T/z10/kernel.release")" = 1.2.3-t
 mk_mods "$T/mods-builtin/4.0-b" "" 9pnet-builtin
 run_ok "built-in 9pnet" --kernel "$T/bz-xz" --modules "$T/mods-builtin/4.0-b" --agent "$AGENT" --out "$T/z11"
 check_zone "$T/z11" 4.0-b "9pnet_xen.ko netfs.ko fscache.ko 9p.ko"
+# xen-netfront (the zone's NICs) goes in when the kernel has it, after its dependencies; the fixtures above
+# lack it, and still build (a zone without network).
+mk_mods "$T/mods-net/4.1-n"
+mkdir -p "$T/mods-net/4.1-n/kernel/drivers/net"
+printf 'fake module xen-netfront\n' >"$T/mods-net/4.1-n/kernel/drivers/net/xen-netfront.ko"
+echo "kernel/drivers/net/xen-netfront.ko: kernel/fs/netfs/netfs.ko" >>"$T/mods-net/4.1-n/modules.dep"
+run_ok "xen-netfront" --kernel "$T/bz-xz" --modules "$T/mods-net/4.1-n" --agent "$AGENT" --out "$T/z11n"
+check_zone "$T/z11n" 4.1-n "$ALLMODS xen-netfront.ko"
+x="$T/x11n"; mkdir -p "$x" && (cd "$x" && gzip -dc <"$T/z11n/initrd.img" | cpio -id --quiet 2>/dev/null)
+check "xen-netfront.ko after netfs.ko" \
+  [ "$(grep -n -x -e netfs.ko -e xen-netfront.ko "$x/lib/modules/modules.list" | cut -d: -f2 | tr '\n' ' ')" = "netfs.ko xen-netfront.ko " ]
 
 # No modules.dep (a kernel unpacked with dpkg-deb -x, never depmod'ed): dependencies come from modinfo,
 # so the fake modules need a real .modinfo section.

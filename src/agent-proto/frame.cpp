@@ -15,7 +15,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 15> kTypeNames = {{
+constexpr std::array<TypeName, 17> kTypeNames = {{
     {MessageType::kHello, "HELLO"},
     {MessageType::kError, "ERROR"},
     {MessageType::kLog, "LOG"},
@@ -24,6 +24,8 @@ constexpr std::array<TypeName, 15> kTypeNames = {{
     {MessageType::kStart, "START"},
     {MessageType::kStarted, "STARTED"},
     {MessageType::kExec, "EXEC"},
+    {MessageType::kNetwork, "NETWORK"},
+    {MessageType::kNetworkReady, "NETWORK_READY"},
     {MessageType::kStdin, "STDIN"},
     {MessageType::kStdout, "STDOUT"},
     {MessageType::kStderr, "STDERR"},

@@ -28,21 +28,23 @@ inline constexpr size_t kMaxFrameBytes = kHeaderBytes + kMaxPayloadBytes;
 inline constexpr uint32_t kZoneStream = 0;
 
 enum class MessageType : uint8_t {
-  kHello = 0x01,     // agent -> host, stream 0: the agent is ready
-  kError = 0x02,     // agent -> host: a request failed {step, errno, message}
-  kLog = 0x03,       // agent -> host, stream 0: a diagnostics line
-  kCreate = 0x10,    // host -> agent: container + process, held before exec
-  kCreated = 0x11,   // agent -> host: {pid}
-  kStart = 0x12,     // host -> agent: exec the held process
-  kStarted = 0x13,   // agent -> host: {pid}
-  kExec = 0x14,      // host -> agent: extra process in a running container
-  kStdin = 0x20,     // host -> agent: bytes, empty = EOF
-  kStdout = 0x21,    // agent -> host: bytes, empty = EOF
-  kStderr = 0x22,    // agent -> host: bytes, empty = EOF
-  kSignal = 0x30,    // host -> agent: {signal, all}
-  kResize = 0x31,    // host -> agent: {height, width}
-  kExit = 0x32,      // agent -> host: {status[, signal]}
-  kShutdown = 0x40,  // host -> agent, stream 0: sync and power off
+  kHello = 0x01,         // agent -> host, stream 0: the agent is ready
+  kError = 0x02,         // agent -> host: a request failed {step, errno, message}
+  kLog = 0x03,           // agent -> host, stream 0: a diagnostics line
+  kCreate = 0x10,        // host -> agent: container + process, held before exec
+  kCreated = 0x11,       // agent -> host: {pid}
+  kStart = 0x12,         // host -> agent: exec the held process
+  kStarted = 0x13,       // agent -> host: {pid}
+  kExec = 0x14,          // host -> agent: extra process in a running container
+  kNetwork = 0x15,       // host -> agent, new handle: configure the zone's NICs
+  kNetworkReady = 0x16,  // agent -> host, same handle: the NICs are configured ({})
+  kStdin = 0x20,         // host -> agent: bytes, empty = EOF
+  kStdout = 0x21,        // agent -> host: bytes, empty = EOF
+  kStderr = 0x22,        // agent -> host: bytes, empty = EOF
+  kSignal = 0x30,        // host -> agent: {signal, all}
+  kResize = 0x31,        // host -> agent: {height, width}
+  kExit = 0x32,          // agent -> host: {status[, signal]}
+  kShutdown = 0x40,      // host -> agent, stream 0: sync and power off
 };
 
 // True for the type bytes listed above; any other byte makes a header invalid.

@@ -1,5 +1,6 @@
 #include "agent-proto/messages.hpp"
 
+#include "agent-proto/net_address.hpp"
 #include "spec/parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -127,6 +128,62 @@ json write_mount(const ZoneMount& m) {
   return out;
 }
 
+// Interface names as the kernel takes them (dev_valid_name): 1..15 bytes, not "." or "..", no '/', ':'
+// or whitespace.
+bool is_interface_name(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  for (char c : name)
+    if (c == '/' || c == ':' || c == '\0' || c == ' ' || (c >= '\t' && c <= '\r')) return false;
+  return true;
+}
+
+NetRoute read_route(const json& value, const std::string& where) {
+  const Reader r(value, where);
+  NetRoute route;
+  route.destination = r.str("destination", true);
+  const auto destination = parse_cidr(route.destination);
+  if (!destination) r.fail("destination", runz::quoted(route.destination) + " is not an address/prefix");
+  route.gateway = r.str("gateway", false);
+  if (!route.gateway.empty()) {
+    const auto gateway = parse_ip_address(route.gateway);
+    if (!gateway) r.fail("gateway", runz::quoted(route.gateway) + " is not an IP address");
+    if (gateway->family != destination->address.family)
+      r.fail("gateway", runz::quoted(route.gateway) + " is not of the destination's address family");
+  }
+  route.metric = static_cast<uint32_t>(r.opt_integer("metric", 0, UINT32_MAX).value_or(0));
+  return route;
+}
+
+NetInterface read_interface(const Reader& r) {
+  NetInterface nic;
+  nic.name = r.str("name", true);
+  if (!is_interface_name(nic.name))
+    r.fail("name", runz::quoted(nic.name) + " is not an interface name (1..15 characters, no '/', ':' or space)");
+  nic.mac = r.str("mac", true);
+  if (!parse_mac(nic.mac)) r.fail("mac", runz::quoted(nic.mac) + " is not a MAC address (xx:xx:xx:xx:xx:xx)");
+  nic.mtu = static_cast<uint32_t>(r.opt_integer("mtu", 68, 65535).value_or(1500));
+  nic.addresses = r.strings("addresses");
+  if (nic.addresses.size() > kMaxNetAddresses)
+    r.fail("addresses", "more than " + std::to_string(kMaxNetAddresses) + " addresses");
+  for (size_t i = 0; i < nic.addresses.size(); ++i)
+    if (!parse_cidr(nic.addresses[i]))
+      r.fail("addresses[" + std::to_string(i) + "]", runz::quoted(nic.addresses[i]) + " is not an address/prefix");
+  if (const json* routes = r.find("routes")) {
+    if (!routes->is_array()) r.fail("routes", "must be an array");
+    if (routes->size() > kMaxNetRoutes) r.fail("routes", "more than " + std::to_string(kMaxNetRoutes) + " routes");
+    for (size_t i = 0; i < routes->size(); ++i)
+      nic.routes.push_back(read_route((*routes)[i], r.message() + ": routes[" + std::to_string(i) + "]"));
+  }
+  return nic;
+}
+
+json write_interface(const NetInterface& nic) {
+  json routes = json::array();
+  for (const auto& route : nic.routes)
+    routes.push_back({{"destination", route.destination}, {"gateway", route.gateway}, {"metric", route.metric}});
+  return {{"name", nic.name}, {"mac", nic.mac}, {"mtu", nic.mtu}, {"addresses", nic.addresses}, {"routes", routes}};
+}
+
 }  // namespace
 
 // ---- payloads ----
@@ -166,6 +223,12 @@ std::string to_json_payload(const Create& m) {
 
 std::string to_json_payload(const Exec& m) {
   return dump({{"container", m.container}, {"process", spec::to_json(m.process)}});
+}
+
+std::string to_json_payload(const Network& m) {
+  json interfaces = json::array();
+  for (const auto& nic : m.interfaces) interfaces.push_back(write_interface(nic));
+  return dump({{"interfaces", interfaces}});
 }
 
 Hello parse_hello(std::string_view payload) {
@@ -250,6 +313,26 @@ Exec parse_exec(std::string_view payload) {
   return m;
 }
 
+Network parse_network(std::string_view payload) {
+  const Reader r(payload, "NETWORK");
+  const json& interfaces = r.require("interfaces");
+  if (!interfaces.is_array()) r.fail("interfaces", "must be an array");
+  if (interfaces.size() > kMaxNetInterfaces)
+    r.fail("interfaces", "more than " + std::to_string(kMaxNetInterfaces) + " interfaces");
+  Network m;
+  for (size_t i = 0; i < interfaces.size(); ++i) {
+    const Reader entry(interfaces[i], "NETWORK: interfaces[" + std::to_string(i) + "]");
+    NetInterface nic = read_interface(entry);
+    // Two entries for one name or one NIC could only be configured by undoing the first.
+    for (const auto& earlier : m.interfaces) {
+      if (earlier.name == nic.name) entry.fail("name", runz::quoted(nic.name) + " is listed twice");
+      if (parse_mac(earlier.mac) == parse_mac(nic.mac)) entry.fail("mac", runz::quoted(nic.mac) + " is listed twice");
+    }
+    m.interfaces.push_back(std::move(nic));
+  }
+  return m;
+}
+
 // ---- frames ----
 
 std::string encode(uint32_t stream, const Hello& m) {
@@ -272,6 +355,10 @@ std::string encode(uint32_t stream, const Create& m) {
   return encode_frame(MessageType::kCreate, stream, to_json_payload(m));
 }
 std::string encode(uint32_t stream, const Exec& m) { return encode_frame(MessageType::kExec, stream, to_json_payload(m)); }
+std::string encode(uint32_t stream, const Network& m) {
+  return encode_frame(MessageType::kNetwork, stream, to_json_payload(m));
+}
+std::string encode_network_ready(uint32_t stream) { return encode_frame(MessageType::kNetworkReady, stream, "{}"); }
 
 Exit exit_from_wait_status(int wait_status) noexcept {
   Exit e;

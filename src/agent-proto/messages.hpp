@@ -147,6 +147,38 @@ struct Exec {
   bool operator==(const Exec&) const = default;
 };
 
+// A route of a NIC (NETWORK).
+struct NetRoute {
+  std::string destination;  // CIDR; "0.0.0.0/0" / "::/0" for the default route
+  std::string gateway;      // empty: on-link
+  uint32_t metric = 0;
+
+  bool operator==(const NetRoute&) const = default;
+};
+
+// One NIC of the zone, as the container's network namespace on the host has it (NETWORK).
+struct NetInterface {
+  std::string name;                    // name in the zone, e.g. "eth0" (the host interface's name)
+  std::string mac;                     // "02:42:ac:11:00:02", lower-case, finds the zone's NIC
+  uint32_t mtu = 1500;
+  std::vector<std::string> addresses;  // CIDR, IPv4 and IPv6: "172.17.0.2/16", "fd00::2/64"
+  std::vector<NetRoute> routes;        // via this interface
+
+  bool operator==(const NetInterface&) const = default;
+};
+
+// NETWORK (host -> agent, new handle): configure these NICs; answered by NETWORK_READY or ERROR.
+struct Network {
+  std::vector<NetInterface> interfaces;
+
+  bool operator==(const Network&) const = default;
+};
+
+// Limits parse_network enforces (a NETWORK payload also has to fit kMaxPayloadBytes).
+inline constexpr size_t kMaxNetInterfaces = 16;
+inline constexpr size_t kMaxNetAddresses = 64;  // per interface
+inline constexpr size_t kMaxNetRoutes = 256;    // per interface
+
 std::string to_json_payload(const Hello& message);
 std::string to_json_payload(const ErrorReport& message);
 std::string to_json_payload(const ProcessPid& message);
@@ -155,6 +187,7 @@ std::string to_json_payload(const Signal& message);
 std::string to_json_payload(const Resize& message);
 std::string to_json_payload(const Create& message);
 std::string to_json_payload(const Exec& message);
+std::string to_json_payload(const Network& message);
 
 Hello parse_hello(std::string_view payload);
 ErrorReport parse_error_report(std::string_view payload);
@@ -164,6 +197,9 @@ Signal parse_signal(std::string_view payload);
 Resize parse_resize(std::string_view payload);
 Create parse_create(std::string_view payload);
 Exec parse_exec(std::string_view payload);
+// Checks every field: name (1..15 chars, no '/' or whitespace), mac, mtu 68..65535, CIDRs, gateways of the
+// destination's family, and the limits above.
+Network parse_network(std::string_view payload);
 
 // Whole frames. ProcessPid needs the type (CREATED or STARTED) spelled out.
 std::string encode(uint32_t stream, const Hello& message);
@@ -174,6 +210,9 @@ std::string encode(uint32_t stream, const Signal& message);
 std::string encode(uint32_t stream, const Resize& message);
 std::string encode(uint32_t stream, const Create& message);
 std::string encode(uint32_t stream, const Exec& message);
+std::string encode(uint32_t stream, const Network& message);
+// NETWORK_READY (agent -> host, the NETWORK's handle): payload `{}`.
+std::string encode_network_ready(uint32_t stream);
 
 // EXIT for a wait(2) status: {status: code} or {status: 128+sig, signal: sig}.
 Exit exit_from_wait_status(int wait_status) noexcept;

@@ -120,6 +120,23 @@ zone::ExecStarted AgentSession::exec(const std::string& container, const spec::P
   }
 }
 
+void AgentSession::configure_network(const ap::Network& network) {
+  uint32_t handle = 0;
+  {
+    std::lock_guard lock(mutex_);
+    handle = next_handle_++;
+    processes_.emplace(handle, Process(zone::ZoneStdio{}, {}, false));  // no process: only the answer waits here
+  }
+  try {
+    queue(ap::encode(handle, network));
+    wait_for(handle, Milestone::kNetworkReady);
+  } catch (...) {
+    drop_process(handle);
+    throw;
+  }
+  drop_process(handle);
+}
+
 zone::ZoneExit AgentSession::wait_exit() {
   std::unique_lock lock(mutex_);
   const Process& main = processes_.at(kMainHandle);
@@ -191,10 +208,11 @@ void AgentSession::kill_and_remove(uint32_t handle, std::chrono::seconds wait) n
 int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
   const auto timeout = milestone == Milestone::kHello ? options_.hello_timeout : options_.request_timeout;
   const std::string what =
-      milestone == Milestone::kHello
-          ? "agent HELLO"
-          : std::string(milestone == Milestone::kCreated ? "CREATED" : "STARTED") +
-                (handle == kMainHandle ? " for the container process" : " for process " + std::to_string(handle));
+      milestone == Milestone::kHello          ? "agent HELLO"
+      : milestone == Milestone::kNetworkReady ? "NETWORK_READY for request " + std::to_string(handle)
+                                              : std::string(milestone == Milestone::kCreated ? "CREATED" : "STARTED") +
+                                                    (handle == kMainHandle ? " for the container process"
+                                                                           : " for process " + std::to_string(handle));
   std::unique_lock lock(mutex_);
   // While it waits, an EXIT leaves the entry to it (see Process); the last wait on an exited one erases it.
   struct Waiting {
@@ -217,6 +235,7 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
     if (milestone == Milestone::kHello) return hello_ ? std::optional<int32_t>(0) : std::nullopt;
     auto it = processes_.find(handle);
     if (it == processes_.end()) return std::nullopt;
+    if (milestone == Milestone::kNetworkReady) return it->second.network_ready ? std::optional<int32_t>(0) : std::nullopt;
     return milestone == Milestone::kCreated ? it->second.created_pid : it->second.pid;
   };
   auto settled = [&] {

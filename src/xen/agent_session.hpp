@@ -2,9 +2,10 @@
 //
 // One table of processes keyed by the protocol's handle: the main process is handle 1 (kMainHandle),
 // registered by the constructor with the container's stdio; exec'd processes and a pod's further containers
-// get further handles. Every request waits on the same path (wait_for): the handle's answer (CREATED,
-// STARTED; HELLO for the zone), or the agent's ERROR for that handle, or the end of the channel, or a timeout
-// whose message names the channel's counters, the agent's last LOG lines and the console's last text.
+// get further handles, and so does each NETWORK request (an entry without a process). Every request waits on
+// the same path (wait_for): the handle's answer (CREATED, STARTED, NETWORK_READY; HELLO for the zone), or the
+// agent's ERROR for that handle, or the end of the channel, or a timeout whose message names the channel's
+// counters, the agent's last LOG lines and the console's last text.
 //
 // Threads: the constructor starts one pump thread, the destructor joins it. The pump alone uses the channel:
 // it sends queued frames, decodes what the agent sends, writes STDOUT/STDERR payloads to the processes' stdio,
@@ -82,6 +83,9 @@ class AgentSession {
   // EXEC in `container` on a new handle with its own stdio; returns once STARTED. on_exit as Zone::exec.
   zone::ExecStarted exec(const std::string& container, const spec::Process& process, zone::ZoneStdio stdio,
                          std::function<void(zone::ZoneExit)> on_exit);
+  // NETWORK on a new handle: the agent configures the zone's NICs. Returns at NETWORK_READY; throws
+  // runz::Error with the agent's ERROR for it, the channel's end, or a timeout (request_timeout).
+  void configure_network(const agent_proto::Network& network);
   // Blocks until the main process's EXIT; 128+9 (killed) when the channel ended first.
   zone::ZoneExit wait_exit();
 
@@ -116,14 +120,15 @@ class AgentSession {
     bool terminal = false;  // process.terminal: stdio.out is a host pty whose size the zone's pty follows
     std::optional<int32_t> created_pid;  // CREATED
     std::optional<int32_t> pid;          // STARTED
+    bool network_ready = false;          // NETWORK_READY (a NETWORK request's handle)
     std::optional<agent_proto::ErrorReport> error;
     std::optional<agent_proto::Exit> exit;  // the main process's entry stays for wait_exit
     bool relay_stdin = false;
     int waiters = 0;  // wait_for calls on it
   };
-  enum class Milestone { kHello, kCreated, kStarted };
+  enum class Milestone { kHello, kCreated, kStarted, kNetworkReady };
 
-  // Waits until the agent reported `milestone` for `handle`; returns its pid (0 for HELLO). Throws
+  // Waits until the agent reported `milestone` for `handle`; returns its pid (0 for HELLO, NETWORK_READY). Throws
   // runz::Error with the agent's ERROR for the handle, the channel's end, or a timeout (after asking for a
   // task dump).
   int32_t wait_for(uint32_t handle, Milestone milestone);

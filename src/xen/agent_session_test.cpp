@@ -554,3 +554,63 @@ TEST_CASE("a running process's terminal size reaches the agent as RESIZE, and ag
   set_size(30, 100);
   h.agent->wait_frame(resize_to(30, 100));
 }
+
+namespace {
+
+ap::Network network_for_test() {
+  return ap::Network{{{"eth0", "02:42:ac:11:00:02", 1500, {"172.17.0.2/16"}, {{"0.0.0.0/0", "172.17.0.1", 0}}}}};
+}
+
+// After HELLO, the error configure_network throws; its request's handle is gone after it.
+runz::Error network_failure(Harness& h) {
+  h.agent->hello();
+  h.session->wait_hello();
+  try {
+    h.session->configure_network(network_for_test());
+  } catch (const runz::Error& e) {
+    CHECK_FALSE(h.session->has_process(kMainHandle + 1));
+    return e;
+  }
+  FAIL("configure_network returned");
+  return runz::Error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("configure_network: NETWORK on a fresh handle, answered by NETWORK_READY") {
+  Harness h([](FakeAgent& agent, const ap::Frame& f) {
+    if (f.type != ap::MessageType::kNetwork) return false;
+    agent.send(ap::encode_network_ready(f.stream));
+    return true;
+  });
+  create_and_start(h);
+  h.session->configure_network(network_for_test());
+  const ap::Frame sent = h.agent->wait_frame([](const ap::Frame& f) { return f.type == ap::MessageType::kNetwork; });
+  CHECK(sent.stream == kMainHandle + 1);
+  CHECK(ap::parse_network(sent.payload) == network_for_test());
+  CHECK_FALSE(h.session->has_process(sent.stream));
+  // the next request gets the next handle; the main process is untouched
+  h.session->configure_network(ap::Network{});
+  CHECK(h.agent->wait_frame([](const ap::Frame& f) { return f.stream == kMainHandle + 2; }).type ==
+        ap::MessageType::kNetwork);
+  CHECK(h.session->main_state() == AgentSession::MainState::kRunning);
+}
+
+TEST_CASE("configure_network: the agent's ERROR for its handle is the error") {
+  Harness h([](FakeAgent& agent, const ap::Frame& f) {
+    if (f.type != ap::MessageType::kNetwork) return false;
+    agent.send(ap::encode(f.stream, ap::ErrorReport{"network", ETIMEDOUT,
+                                                    "eth0: no link with MAC 02:42:ac:11:00:02 appeared within 20 s"}));
+    return true;
+  });
+  const runz::Error e = network_failure(h);
+  CHECK(std::string(e.what()) == "zone agent: network: eth0: no link with MAC 02:42:ac:11:00:02 appeared within 20 s");
+  CHECK(e.code() == ETIMEDOUT);
+}
+
+TEST_CASE("configure_network: no answer times out, naming what it awaited") {
+  Harness h([](FakeAgent&, const ap::Frame& f) { return f.type == ap::MessageType::kNetwork; }, 1s);
+  const runz::Error e = network_failure(h);
+  CHECK(e.code() == ETIMEDOUT);
+  CHECK(std::string(e.what()).find("waiting for NETWORK_READY for request 2: timed out after 1 s") != std::string::npos);
+}
