@@ -115,30 +115,6 @@ struct Create {
   bool operator==(const Create&) const = default;
 };
 
-// A route via one NIC (NETWORK).
-struct NetRoute {
-  std::string destination;  // CIDR; "0.0.0.0/0" / "::/0" for the default route
-  std::string gateway;      // empty: on-link
-  uint32_t metric = 0;
-  bool operator==(const NetRoute&) const = default;
-};
-
-// One NIC of the zone, as the container's network namespace on the host has it (NETWORK).
-struct NetInterface {
-  std::string name;                    // name in the zone, e.g. "eth0" (the host interface's name)
-  std::string mac;                     // "02:42:ac:11:00:02", lower-case, finds the zone's NIC
-  uint32_t mtu = 1500;
-  std::vector<std::string> addresses;  // CIDR, IPv4 and IPv6: "172.17.0.2/16", "fd00::2/64"
-  std::vector<NetRoute> routes;        // via this interface
-  bool operator==(const NetInterface&) const = default;
-};
-
-// NETWORK (host -> agent, new handle): configure these NICs; answered by NETWORK_READY or ERROR.
-struct Network {
-  std::vector<NetInterface> interfaces;
-  bool operator==(const Network&) const = default;
-};
-
 // EXEC (host -> agent, new handle).
 struct Exec {
   std::string container;

@@ -75,8 +75,6 @@ class AgentSession {
   void wait_hello();
   // CREATE for `handle` (the main process, or one add_process registered); waits for CREATED, returns its pid.
   int32_t create(uint32_t handle, const agent_proto::Create& create);
-  // NETWORK on a fresh handle; waits for NETWORK_READY (or the agent's ERROR).
-  void configure_network(const agent_proto::Network& network);
   // START for `handle`; waits for STARTED, then relays its stdin. Returns its pid.
   int32_t start(uint32_t handle);
   void signal(uint32_t handle, int sig, bool all);
