@@ -1,0 +1,110 @@
+#!/bin/sh
+# Kubernetes pods on a CNI network with runz (issue "Zones on the network"): containerd's CRI plugin makes
+# each pod's network namespace with the CNI bridge plugin (cni0, 10.88.0.0/16, host-local IPAM); the pod's
+# zone gets a NIC with the pod's address. Checked as the kubelet and the pods would: dom0 fetches an HTTP
+# page from each pod's IP (a probe), pod A fetches pod B's page, pod A reaches dom0 through the bridge; a
+# pod's second container shares its zone and so its network. Afterwards no NIC, vif node or netns is left.
+# timeout: 1200
+. "$RUNZ_TESTLIB"
+. "$RUNZ_TEST_DIR/../shim/shim-lib.sh"
+NS=k8s.io
+CRI_SANDBOX_IMAGE=docker.io/runz/pause:test
+CD_CRI=1
+CD_CNI=1
+cri() { /payload/bin/runz-cri --socket "$SOCK" --timeout 600 "$@"; }
+cleanup_cri() {
+  if [ -n "${CD_PID:-}" ]; then
+    for _p in $(cri pods 2>/dev/null | awk '{print $1}'); do
+      cri stopp "$_p" >/dev/null 2>&1
+      cri rmp "$_p" >/dev/null 2>&1
+    done
+  fi
+  cleanup
+}
+trap cleanup_cri EXIT
+
+[ -f /etc/resolv.conf ] || : >/etc/resolv.conf
+[ -f /etc/hosts ] || echo "127.0.0.1 localhost" >/etc/hosts
+netns_before=$(ls /var/run/netns 2>/dev/null | tr '\n' ' ')
+start_containerd
+APP_IMAGE=$IMAGE
+IMAGE=$CRI_SANDBOX_IMAGE IMAGE_CMD='["/bin/sleep","100000000"]'
+build_image
+IMAGE=$APP_IMAGE IMAGE_CMD=
+build_image
+
+# pod_json NAME: a pod on the CNI network (namespace_options.network POD = 0, the default)
+pod_json() {
+  cat >"$RUNZ_TEST_TMP/$1.json" <<JSON
+{"metadata": {"name": "$1", "namespace": "default", "uid": "$1-uid", "attempt": 1},
+ "log_directory": "$RUNZ_TEST_TMP/$1-logs"}
+JSON
+}
+# web_json NAME WORD: a container serving WORD over HTTP on port 80
+web_json() {
+  cat >"$RUNZ_TEST_TMP/$1.json" <<JSON
+{"metadata": {"name": "$1"}, "image": {"image": "$IMAGE"},
+ "command": ["/bin/sh", "-c", "mkdir -p /www && echo $2 >/www/index.html && exec httpd -f -p 80 -h /www"],
+ "log_path": "$1.log"}
+JSON
+}
+pod_ip() { cri inspectp "$1" | sed -n 's/.*"ip": *"\([0-9.]*\)".*/\1/p' | head -n 1; }
+
+# run_pod NAME WORD: a pod with one web container; prints "POD CONTAINER"
+run_pod() {
+  pod_json "$1"
+  web_json "$1-web" "$2"
+  _pod=$(cri runp --runtime runz "$RUNZ_TEST_TMP/$1.json") || shim_fail "RunPodSandbox $1 failed"
+  _c=$(cri create "$_pod" "$RUNZ_TEST_TMP/$1-web.json" "$RUNZ_TEST_TMP/$1.json") || shim_fail "CreateContainer in $1 failed"
+  cri start "$_c" || shim_fail "StartContainer in $1 failed"
+  echo "$_pod $_c"
+}
+
+log "two pods on the CNI bridge"
+set -- $(run_pod pa page-a)
+pa=$1 ca=$2
+set -- $(run_pod pb page-b)
+pb=$1 cb=$2
+ipa=$(pod_ip "$pa")
+ipb=$(pod_ip "$pb")
+log "pod a: $ipa, pod b: $ipb"
+case $ipa in 10.88.*) ;; *) shim_fail "pod a has no 10.88.0.0/16 address: '$ipa'" ;; esac
+case $ipb in 10.88.*) ;; *) shim_fail "pod b has no 10.88.0.0/16 address: '$ipb'" ;; esac
+out=$(cri exec "$ca" -- ip -o addr show eth0) || shim_fail "ExecSync ip addr in pod a"
+echo "$out"
+echo "$out" | grep -q "inet $ipa/" || shim_fail "pod a's zone does not have $ipa on eth0"
+
+log "dom0 fetches each pod's page (as the kubelet's HTTP probe would)"
+wait_for 60 sh -c "wget -q -T 5 -O - http://$ipa/ | grep -qx page-a" || shim_fail "no page-a from http://$ipa/"
+wget -q -T 5 -O - "http://$ipb/" | grep -qx page-b || shim_fail "no page-b from http://$ipb/"
+
+log "pod a fetches pod b's page; pod a reaches dom0"
+out=$(cri exec "$ca" -- wget -q -T 10 -O - "http://$ipb/") || shim_fail "pod a could not fetch from pod b ($ipb)"
+[ "$out" = page-b ] || shim_fail "pod a got '$out' from pod b"
+cri exec "$ca" -- ping -c 1 -W 10 10.88.0.1 || shim_fail "pod a cannot reach dom0's cni0 (10.88.0.1)"
+
+log "a second container of pod b shares its zone's network"
+# (not a second web server: it shares the zone's network stack, port 80 is taken)
+cat >"$RUNZ_TEST_TMP/pb-second.json" <<JSON
+{"metadata": {"name": "pb-second"}, "image": {"image": "$IMAGE"},
+ "command": ["/bin/sleep", "100000"], "log_path": "pb-second.log"}
+JSON
+c2=$(cri create "$pb" "$RUNZ_TEST_TMP/pb-second.json" "$RUNZ_TEST_TMP/pb.json") || shim_fail "CreateContainer pb-second"
+cri start "$c2" || shim_fail "StartContainer pb-second"
+out=$(cri exec "$c2" -- ip -o addr show eth0) || shim_fail "ExecSync in pb-second"
+echo "$out" | grep -q "inet $ipb/" || shim_fail "pod b's second container does not see $ipb"
+
+log "remove everything"
+for c in "$ca" "$cb" "$c2"; do
+  cri stop --timeout 10 "$c" >/dev/null || shim_fail "StopContainer $c"
+  cri rm "$c" >/dev/null || shim_fail "RemoveContainer $c"
+done
+for p in "$pa" "$pb"; do
+  cri stopp "$p" >/dev/null || shim_fail "StopPodSandbox $p"
+  cri rmp "$p" >/dev/null || shim_fail "RemovePodSandbox $p"
+done
+wait_for 60 no_shim || shim_fail "shim still running after the pods were removed"
+assert_clean
+netns_after=$(ls /var/run/netns 2>/dev/null | tr '\n' ' ')
+[ "$netns_after" = "$netns_before" ] || shim_fail "network namespaces left: before '$netns_before', after '$netns_after'"
+exit 0

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Docker's default bridge network with runz (issue "Zones on the network"): libnetwork's prestart hook wires
+# a veth into the network namespace runz made for the container, and the zone gets a NIC with the same MAC,
+# MTU, address and default route. Checked as a user would: `ip addr` in the container shows eth0 with a
+# 172.17.0.0/16 address; the container reaches the bridge's gateway; a published port (-p 8080:80, through
+# docker-proxy: dom0 has no iptables) serves a page to dom0; two containers reach each other by IP;
+# `--network none` and `--network host` give only lo. After `docker rm`: no vif left in dom0 or xenstore.
+# timeout: 900
+. "$RUNZ_TESTLIB"
+. "$RUNZ_TEST_DIR/docker-lib.sh"
+trap docker_cleanup EXIT
+start_docker
+build_docker_image
+ip -o link show docker0 || docker_fail "dockerd made no docker0 bridge"
+
+log "docker run: eth0 in the zone with Docker's address"
+docker_ run --rm --runtime=runz "$DOCKER_IMAGE" /bin/sh -c 'ip -o addr show; ip route; uname -r' \
+  >"$RUNZ_TEST_TMP/addr" 2>&1
+rc=$?
+cat "$RUNZ_TEST_TMP/addr"
+[ "$rc" -eq 0 ] || docker_fail "docker run on the default bridge exited $rc"
+grep -q 'eth0 *inet 172\.17\.' "$RUNZ_TEST_TMP/addr" || docker_fail "no 172.17.0.0/16 address on the zone's eth0"
+grep -q '^default via 172\.17\.0\.1 dev eth0' "$RUNZ_TEST_TMP/addr" || docker_fail "no default route via the bridge"
+[ "$(tail -n 1 "$RUNZ_TEST_TMP/addr")" != "$(uname -r)" ] || log "note: zone and dom0 run the same kernel release"
+
+log "the zone reaches the bridge's gateway"
+docker_ run --rm --runtime=runz "$DOCKER_IMAGE" ping -c 2 -W 10 172.17.0.1 >"$RUNZ_TEST_TMP/ping" 2>&1
+rc=$?
+cat "$RUNZ_TEST_TMP/ping"
+[ "$rc" -eq 0 ] || docker_fail "ping 172.17.0.1 from the zone exited $rc"
+
+log "docker run -d -p 8080:80: dom0 fetches the zone's page"
+docker_ run -d --runtime=runz --name web -p 8080:80 "$DOCKER_IMAGE" /bin/sh -c \
+  'mkdir -p /www && echo hello-from-zone >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null ||
+  docker_fail "docker run -d -p 8080:80"
+web_ip=$(docker_ inspect -f '{{.NetworkSettings.IPAddress}}' web)
+log "web: $web_ip"
+wait_for 60 sh -c "wget -q -T 5 -O '$RUNZ_TEST_TMP/page' http://127.0.0.1:8080/" || docker_fail "no page on 127.0.0.1:8080"
+grep -qx hello-from-zone "$RUNZ_TEST_TMP/page" || docker_fail "127.0.0.1:8080 served '$(cat "$RUNZ_TEST_TMP/page")'"
+wget -q -T 5 -O - "http://$web_ip/" | grep -qx hello-from-zone || docker_fail "no page on $web_ip:80 from dom0"
+
+log "a second zone reaches the first by IP"
+docker_ run --rm --runtime=runz "$DOCKER_IMAGE" wget -q -T 10 -O - "http://$web_ip/" >"$RUNZ_TEST_TMP/peer" 2>&1
+cat "$RUNZ_TEST_TMP/peer"
+grep -qx hello-from-zone "$RUNZ_TEST_TMP/peer" || docker_fail "a second container could not fetch from $web_ip"
+docker_ rm -f web >/dev/null || docker_fail "docker rm -f web"
+
+log "--network none and --network host: only lo"
+for net in none host; do
+  docker_ run --rm --runtime=runz --network "$net" "$DOCKER_IMAGE" ip -o link show >"$RUNZ_TEST_TMP/links" 2>&1 ||
+    { cat "$RUNZ_TEST_TMP/links"; docker_fail "docker run --network $net"; }
+  cat "$RUNZ_TEST_TMP/links"
+  [ "$(grep -c . "$RUNZ_TEST_TMP/links")" -eq 1 ] && grep -q ': lo:' "$RUNZ_TEST_TMP/links" ||
+    docker_fail "--network $net: want only lo in the zone"
+done
+
+wait_for 60 no_runz_domain || docker_fail "a domain is left"
+docker_assert_clean
+exit 0
