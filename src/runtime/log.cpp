@@ -7,6 +7,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "common/capped_log.hpp"
 #include "common/fd.hpp"
 
 namespace runz::runtime {
@@ -94,7 +95,7 @@ void Logger::write(LogLevel level, std::string_view message, const std::optional
   try {
     const std::string line = format_log_line(format_, level, message, std::chrono::system_clock::now(), fields);
     if (!file_) {
-      (void)try_write_all(STDERR_FILENO, line);  // a log line that cannot be written has nowhere better to go
+      log_to_stderr(line);  // capped where stderr is a log on dom0 (the monitor's); never throws
       return;
     }
     UniqueFd fd(::open(file_->c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));

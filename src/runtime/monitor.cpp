@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/capped_log.hpp"
 #include "common/error.hpp"
 #include "runtime/container_load.hpp"
 #include "runtime/container_netns.hpp"
@@ -36,6 +37,9 @@ namespace {
 using nlohmann::json;
 
 constexpr auto kRequestReadTimeout = std::chrono::seconds(5);
+// monitor.log: a container's life writes a few dozen toolstack lines (~100 bytes each); 256 KiB is room for
+// thousands, so only a zone that makes the monitor warn in a loop reaches it.
+constexpr size_t kMonitorLogCapBytes = 256 * 1024;
 
 void report(UniqueFd& ready, const json& message) {
   if (!ready) return;
@@ -373,11 +377,15 @@ void run_monitor(const MonitorContext& context, ZoneStdio stdio, UniqueFd ready)
     ::signal(SIGINT, SIG_IGN);
     stdio_to_dev_null();
     // The toolstack's own lines (each build step with its domid, ring and backend warnings) go to stderr:
-    // keep them beside the container's state, so a monitor that failed says why.
+    // keep them beside the container's state, so a monitor that failed says why. Some of those lines are
+    // the zone's doing (a warning per bad frame, per failed write), so what goes through log_to_stderr()
+    // is capped (kMonitorLogCapBytes).
     if (!context.config.state_dir.empty()) {
       const auto log_path = context.config.state_dir / "monitor.log";
-      if (UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)); log)
+      if (UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)); log) {
         ::dup2(log.get(), STDERR_FILENO);
+        cap_stderr(kMonitorLogCapBytes, "monitor.log");
+      }
     }
     arm_crash_report(ready.get());
     Monitor monitor(context);

@@ -1,6 +1,7 @@
 // The whole config.json: reading the file, the top-level fields (ociVersion, root, hostname, annotations),
 // and delegating each section to its parser.
 #include "spec/parse.hpp"
+#include "spec/json_text.hpp"
 #include "spec/sections.hpp"
 
 #include <cerrno>
@@ -62,16 +63,7 @@ Config load_config(const std::filesystem::path& bundle) {
   if (!in) throw_errno("open " + runz::quoted(file.string()), errno != 0 ? errno : ENOENT);
   std::ostringstream text;
   text << in.rdbuf();
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ..."; keep the tail.
-    std::string what = e.what();
-    auto start = what.find("] ");
-    throw ConfigError("", "invalid JSON in " + runz::quoted(file.string()) + ": " +
-                              (start == std::string::npos ? what : what.substr(start + 2)));
-  }
+  const nlohmann::json document = detail::parse_json_text(text.str(), file);
   return parse_config(document);
 }
 

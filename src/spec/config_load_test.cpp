@@ -215,8 +215,45 @@ TEST_CASE("load_config: invalid JSON names the file, line and column") {
   } catch (const runz::spec::ConfigError& e) {
     std::string what = e.what();
     CAPTURE(what);
-    CHECK(what.starts_with("config.json: invalid JSON in `" + file + "`: parse error at line 3, column 11:"));
-    CHECK(e.path().empty());
+    CHECK(what.starts_with("config.json: root: invalid JSON in `" + file + "`: parse error at line 3, column 11:"));
+    CHECK(e.path() == "root");
+  }
+}
+
+TEST_CASE("load_config: a number too large for a double names config.json, its path and the field") {
+  struct Case {
+    const char* text;
+    const char* field;
+  };
+  const Case cases[] = {
+      {R"({"ociVersion": "1.2.0", "process": {"user": {"uid": 1E400}}})", "process.user.uid"},
+      {R"({"ociVersion": "1.2.0", "process": {"args": ["sh", -1e999]}})", "process.args[1]"},
+      {R"({"ociVersion": "1.2.0", "process": {"rlimits": [{"type": "RLIMIT_NOFILE"}, {"hard": 1E400}]}})",
+       "process.rlimits[1].hard"},
+      {R"({"ociVersion": "1.2.0", "linux": {"sysctl": {"net.ipv4.ip_forward": 1E400}}})",
+       R"(linux.sysctl["net.ipv4.ip_forward"])"},
+      {R"({"mounts": [], "ociVersion": "1.2.0", "hostname": 1E400})", "hostname"},
+      {"1E400", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    TempDir dir;
+    dir.write("config.json", c.text);
+    const auto file = (dir.path / "config.json").string();
+    try {
+      runz::spec::load_config(dir.path);
+      FAIL("no exception");
+    } catch (const runz::spec::ConfigError& e) {
+      const std::string field = c.field;
+      CHECK(e.path() == field);
+      CHECK(std::string(e.what()) == "config.json: " + (field.empty() ? "" : field + ": ") + "invalid JSON in `" + file +
+                                         "`: number overflow parsing '" +
+                                         std::string(std::string_view(c.text).find("-1e999") != std::string_view::npos
+                                                         ? "-1e999"
+                                                         : "1E400") +
+                                         "'");
+      CHECK(e.kind() == runz::ErrorKind::InvalidArgument);
+    }
   }
 }
 

@@ -1,11 +1,12 @@
 #include "xen/log.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
+
+#include "common/capped_log.hpp"
 
 namespace runz::xen {
 namespace {
@@ -36,15 +37,9 @@ void write_stderr(LogLevel level, std::string_view message) {
   line += ": ";
   line += message;
   line += '\n';
-  // One write(2) per line so concurrent writers do not interleave within a line.
-  const char* p = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) return;  // nowhere left to report a logging failure
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  // One write(2) per line so concurrent writers do not interleave within a line; capped where stderr is a
+  // log on dom0 (the monitor's monitor.log: common/capped_log.hpp).
+  log_to_stderr(line);
 }
 
 }  // namespace

@@ -31,6 +31,10 @@ constexpr const char* kZoneCmdline =
 constexpr std::chrono::seconds kBackendNodesTimeout{30};
 // How long removing a pod container waits for the agent to report it killed.
 constexpr std::chrono::seconds kPodContainerKillWait{10};
+// console.log holds whatever console text the zone sends (it is on dom0's tmpfs). 1 MiB keeps a boot's
+// kernel messages, a panic and a few SysRq task dumps (the largest, a few hundred KiB for a busy zone);
+// past it the zone is flooding, and what it says no longer helps a diagnosis.
+constexpr size_t kConsoleLogCapBytes = 1024 * 1024;
 
 std::chrono::seconds env_seconds(const char* name, std::chrono::seconds fallback) {
   const char* v = std::getenv(name);
@@ -89,12 +93,8 @@ XenZone::XenZone(const zone::ZoneConfig& cfg, zone::ZoneStdio stdio,
       on_record_(on_record),
       xc_(XcHandle::open()),
       xs_(XsHandle::open()),
-      xs_watch_(XsHandle::open()) {
-  auto log_path = cfg_.state_dir / "console.log";
-  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  if (log_fd < 0) throw_errno("open " + runz::quoted(log_path.string()));
-  console_log_.reset(log_fd);
-}
+      xs_watch_(XsHandle::open()),
+      console_log_(CappedLog::open((cfg_.state_dir / "console.log").string(), kConsoleLogCapBytes)) {}
 
 XenZone::~XenZone() { teardown(); }
 
@@ -333,10 +333,10 @@ void XenZone::sync_network(int host_netns_fd) {
   });
 }
 
-// The session's console sink: all console text goes to console.log.
+// The session's console sink: console text goes to console.log, up to its cap.
 void XenZone::on_console_text(std::string_view text) {
   try {
-    write_all(console_log_.get(), text, "write console.log");
+    console_log_.write(text);
   } catch (const std::exception& e) {
     log_warning("zone " + runz::quoted(cfg_.id) + ": console.log: " + e.what());
   }

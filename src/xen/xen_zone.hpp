@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/capped_log.hpp"
 #include "common/fd.hpp"
 #include "zone/zone.hpp"
 #include "xen/agent_session.hpp"
@@ -102,7 +103,7 @@ class XenZone final : public zone::Zone {
   std::mutex network_mutex_;
   std::optional<ZoneNetwork> network_;  // from the first sync_network on
   std::unique_ptr<ShutdownWatcher> watcher_;
-  UniqueFd console_log_;
+  CappedLog console_log_;  // console.log, capped (kConsoleLogCapBytes)
   std::unique_ptr<AgentSession> session_;  // from boot on
 
   mutable std::mutex mutex_;  // record_

@@ -6,10 +6,11 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "common/capped_log.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
 #include "xen/p9/node_ops.hpp"
@@ -68,7 +69,7 @@ class Backend {
     prime_proc_fd_dir();
     if (cfg_.seccomp) {
       load_backend_seccomp();
-      std::cerr << "runz-p9-backend: domain " << cfg_.domid << ": seccomp filter loaded\n";
+      log_to_stderr("runz-p9-backend: domain " + std::to_string(cfg_.domid) + ": seccomp filter loaded\n");
     }
   }
 
@@ -82,7 +83,7 @@ class Backend {
         throw_errno("poll");
       }
       if ((fds[2].revents & POLLIN) != 0) {
-        std::cerr << "runz-p9-backend: domain " << cfg_.domid << ": stop signal, closing devices\n";
+        log_to_stderr("runz-p9-backend: domain " + std::to_string(cfg_.domid) + ": stop signal, closing devices\n");
         for (auto& d : devices_) d->shutdown();
         return;
       }
@@ -142,14 +143,14 @@ int run_backend(const BackendConfig& config) noexcept {
     try {
       b.setup();
     } catch (const std::exception& e) {
-      std::cerr << "runz-p9-backend: domain " << config.domid << ": set-up: " << e.what() << "\n";
+      log_to_stderr("runz-p9-backend: domain " + std::to_string(config.domid) + ": set-up: " + e.what() + "\n");
       return 1;
     }
     b.serve();
-    std::cerr << "runz-p9-backend: domain " << config.domid << ": all devices closed\n";
+    log_to_stderr("runz-p9-backend: domain " + std::to_string(config.domid) + ": all devices closed\n");
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "runz-p9-backend: domain " << config.domid << ": " << e.what() << "\n";
+    log_to_stderr("runz-p9-backend: domain " + std::to_string(config.domid) + ": " + e.what() + "\n");
     return 1;
   }
 }

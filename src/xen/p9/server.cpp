@@ -11,7 +11,7 @@
 namespace runz::p9 {
 
 Server::Server(Export exp, ServerLimits limits)
-    : export_(std::move(exp)), limits_(limits), fids_(limits.max_fids), msize_(limits.max_msize_bytes) {
+    : export_(std::move(exp)), limits_(limits), fids_(limits.max_fids, limits.max_fid_path_bytes), msize_(limits.max_msize_bytes) {
   prime_proc_fd_dir();
 }
 
@@ -148,22 +148,27 @@ Fid Server::make_fid(RelPath path, uint32_t uid) const {
   return f;
 }
 
-Fid Server::child_of(const Fid& dir, const std::string& name) const {
-  RelPath p = dir.path;
-  p.push_back(name);
-  return make_fid(std::move(p), dir.uid);
+UniqueFd Server::open_new(const Fid& dir, const std::string& name) const {
+  UniqueFd node(openat_beneath(dir.node.get(), name.c_str(), O_PATH, 0));
+  if (!node) throw_op_errno();
+  return node;
 }
 
-void Server::chown_new(const Fid& dir, const std::string& name, uint32_t uid, uint32_t gid) const {
+void Server::chown_new(const Fid& dir, const std::string& name, int node, uint32_t uid, uint32_t gid) const {
   const auto owner = static_cast<uid_t>(uid == kNoUid ? static_cast<uid_t>(-1) : uid);
   const auto group = static_cast<gid_t>(gid == kNoUid ? static_cast<gid_t>(-1) : gid);
-  if (::fchownat(dir.node.get(), name.c_str(), owner, group, AT_SYMLINK_NOFOLLOW) != 0) {
-    const int err = errno;
-    struct stat st {};
-    const bool is_dir = ::fstatat(dir.node.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-    (void)::unlinkat(dir.node.get(), name.c_str(), is_dir ? AT_REMOVEDIR : 0);  // best effort: undo the create
-    throw OpError{err};
+  if (::fchownat(node, "", owner, group, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0) return;
+  const int err = errno;
+  // Undo the create, best effort: only if the name still names what we made (a racing rename may have
+  // put something else there, which is not ours to remove). Either way the guest gets the chown's errno.
+  struct stat made {};
+  struct stat named {};
+  if (::fstatat(node, "", &made, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 &&
+      ::fstatat(dir.node.get(), name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 && made.st_dev == named.st_dev &&
+      made.st_ino == named.st_ino) {
+    (void)::unlinkat(dir.node.get(), name.c_str(), S_ISDIR(made.st_mode) ? AT_REMOVEDIR : 0);
   }
+  throw OpError{err};
 }
 
 std::pair<UniqueFd, std::string> Server::parent_of(const Fid& f) const {

@@ -26,9 +26,16 @@
 
 namespace runz::p9 {
 
+// The path bytes one device's fids may hold (fid_table.hpp, path_bytes()). A fid holds its whole path and a
+// walk clones it, so without a budget 8,192 fids of 2,000-component paths would hold ~510 MiB of dom0
+// memory per device. 8 MiB is 1 KiB per fid at the fid limit, several times what a guest's usual fids
+// (a dentry a few directories deep) hold; past it Twalk and Tlcreate get ENOMEM until fids are clunked.
+constexpr size_t kMaxFidPathBytes = 8 * 1024 * 1024;
+
 struct ServerLimits {
   uint32_t max_msize_bytes = 512 * 1024;  // the transport's largest message
   size_t max_fids = 8192;                 // each fid holds up to two host descriptors
+  size_t max_fid_path_bytes = kMaxFidPathBytes;
 };
 
 class Server {
@@ -46,6 +53,7 @@ class Server {
   uint32_t msize() const noexcept { return msize_; }
   bool versioned() const noexcept { return versioned_; }
   size_t fid_count() const noexcept { return fids_.size(); }
+  size_t fid_path_bytes() const noexcept { return fids_.path_bytes_held(); }
   const Export& exported() const noexcept { return export_; }
 
  private:
@@ -90,10 +98,12 @@ class Server {
   Qid qid_of(const Fid& f) const;
   struct stat stat_of(const Fid& f) const;       // synthetic for a synthetic root
   Fid make_fid(RelPath path, uint32_t uid) const;  // looks the path up; synthetic root when due
-  // The entry `name` of directory fid `dir` as a fresh fid value.
-  Fid child_of(const Fid& dir, const std::string& name) const;
-  // Sets owner of a new entry `name` in `dir` (passthrough: the creating fid's uid, the request's gid).
-  void chown_new(const Fid& dir, const std::string& name, uint32_t uid, uint32_t gid) const;
+  // An O_PATH descriptor of the entry `name` just created in `dir`. Throws OpError.
+  UniqueFd open_new(const Fid& dir, const std::string& name) const;
+  // Sets the owner of the new entry `name` in `dir`, held as `node` (O_PATH or open; passthrough: the
+  // creating fid's uid, the request's gid). By descriptor, so a racing rename of `name` cannot redirect the
+  // chown; on failure the entry is removed again if `name` still names that inode. Throws OpError.
+  void chown_new(const Fid& dir, const std::string& name, int node, uint32_t uid, uint32_t gid) const;
   // The parent directory (O_PATH) and last component of a non-root fid.
   std::pair<UniqueFd, std::string> parent_of(const Fid& f) const;
 

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "xen/p9/mode_policy.hpp"
 #include "xen/p9/node_ops.hpp"
 #include "xen/p9/op_error.hpp"
 #include "xen/p9/server.hpp"
@@ -78,12 +79,13 @@ void Server::do_setattr(Reader& r, Writer&) {
   }
   if ((valid & kSetattrMode) != 0) {
     if (is_link) throw OpError{EOPNOTSUPP};  // symlinks have no mode of their own
-    chmod_node(f.node.get(), static_cast<mode_t>(mode & 07777));
+    chmod_node(f.node.get(), permitted_mode(mode, S_ISDIR(st.st_mode)));  // no set-id bits: mode_policy.hpp
   }
   if ((valid & kSetattrSize) != 0) {
     if (S_ISDIR(st.st_mode)) throw OpError{EISDIR};
     if (!S_ISREG(st.st_mode)) throw OpError{EINVAL};
     if (size > static_cast<uint64_t>(INT64_MAX)) throw OpError{EFBIG};
+    drop_setid_for_write(f.node.get(), stat_node(f.node.get()));  // after a chmod above, its bits count
     UniqueFd reopened;
     int fd = f.open.get();
     if (!f.writable) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstring>
 
+#include "xen/p9/mode_policy.hpp"
 #include "xen/p9/node_ops.hpp"
 #include "xen/p9/op_error.hpp"
 #include "xen/p9/server.hpp"
@@ -53,6 +54,7 @@ void Server::do_lopen(Reader& r, Writer& w) {
       if (writes(flags)) throw OpError{EISDIR};
       f.open = reopen_node(f.node.get(), O_RDONLY | O_DIRECTORY);
     } else if (S_ISREG(st.st_mode)) {
+      if (writes(flags)) drop_setid_for_write(f.node.get(), st);  // mode_policy.hpp
       f.open = reopen_node(f.node.get(), flags);
       f.writable = (flags & O_ACCMODE) != O_RDONLY;
     } else if (S_ISLNK(st.st_mode)) {
@@ -77,17 +79,22 @@ void Server::do_lcreate(Reader& r, Writer& w) {
   Fid& d = dir_for_names(fid);
   if (d.opened) throw OpError{EBADF};
   const int flags = host_open_flags(dotl);
+  Fid f;
+  f.path = d.path;
+  f.path.push_back(name);
+  f.uid = d.uid;
+  fids_.check_path_room(fid, f.path);  // before the file exists: the fid must be able to stand for it
   // Always O_EXCL: the guest only creates names it found missing, and an existing entry might be a
-  // device node or fifo that must never be opened here.
-  UniqueFd open(openat_beneath(d.node.get(), name.c_str(), flags | O_CREAT | O_EXCL, mode & 07777));
+  // device node or fifo that must never be opened here. No set-id bits (mode_policy.hpp).
+  UniqueFd open(openat_beneath(d.node.get(), name.c_str(), flags | O_CREAT | O_EXCL, permitted_mode(mode, false)));
   if (!open) throw_op_errno();
-  chown_new(d, name, d.uid, gid);
-  Fid f = child_of(d, name);
+  chown_new(d, name, open.get(), d.uid, gid);
+  f.node = reopen_node(open.get(), O_PATH);  // the inode we created, not whatever `name` names by now
   f.open = std::move(open);
   f.opened = true;
   f.writable = (flags & O_ACCMODE) != O_RDONLY;
   const Qid q = qid_of(f);
-  d = std::move(f);  // the fid now stands for the new, open file
+  fids_.replace(fid, std::move(f));  // the fid now stands for the new, open file
   w.qid(q);
   w.u32(0);
 }

@@ -7,6 +7,7 @@
 
 #include <array>
 
+#include "xen/p9/mode_policy.hpp"
 #include "xen/p9/node_ops.hpp"
 #include "xen/p9/op_error.hpp"
 #include "xen/p9/server.hpp"
@@ -21,9 +22,11 @@ void Server::do_mkdir(Reader& r, Writer& w) {
   r.finish();
   require_writable();
   const Fid& d = dir_for_names(dfid);
-  if (::mkdirat(d.node.get(), name.c_str(), static_cast<mode_t>(mode & 07777)) != 0) throw_op_errno();
-  chown_new(d, name, d.uid, gid);
-  w.qid(qid_of(child_of(d, name)));
+  // No set-id bits from the zone (mode_policy.hpp); a set-gid parent still passes S_ISGID on, as on any host.
+  if (::mkdirat(d.node.get(), name.c_str(), permitted_mode(mode, true)) != 0) throw_op_errno();
+  const UniqueFd node = open_new(d, name);
+  chown_new(d, name, node.get(), d.uid, gid);
+  w.qid(qid_of(stat_node(node.get())));
 }
 
 void Server::do_mknod(Reader& r, Writer& w) {
@@ -39,9 +42,10 @@ void Server::do_mknod(Reader& r, Writer& w) {
   const mode_t type = static_cast<mode_t>(mode) & S_IFMT;
   if (type == S_IFCHR || type == S_IFBLK) throw OpError{EPERM};  // no device nodes, ever
   if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK) throw OpError{EINVAL};
-  if (::mknodat(d.node.get(), name.c_str(), type | static_cast<mode_t>(mode & 07777), 0) != 0) throw_op_errno();
-  chown_new(d, name, d.uid, gid);
-  w.qid(qid_of(child_of(d, name)));
+  if (::mknodat(d.node.get(), name.c_str(), type | permitted_mode(mode, false), 0) != 0) throw_op_errno();
+  const UniqueFd node = open_new(d, name);
+  chown_new(d, name, node.get(), d.uid, gid);
+  w.qid(qid_of(stat_node(node.get())));
 }
 
 void Server::do_symlink(Reader& r, Writer& w) {
@@ -53,8 +57,9 @@ void Server::do_symlink(Reader& r, Writer& w) {
   require_writable();
   const Fid& d = dir_for_names(dfid);
   if (::symlinkat(target.c_str(), d.node.get(), name.c_str()) != 0) throw_op_errno();
-  chown_new(d, name, d.uid, gid);
-  w.qid(qid_of(child_of(d, name)));
+  const UniqueFd node = open_new(d, name);
+  chown_new(d, name, node.get(), d.uid, gid);
+  w.qid(qid_of(stat_node(node.get())));
 }
 
 void Server::do_readlink(Reader& r, Writer& w) {
@@ -92,6 +97,7 @@ void Server::do_rename(Reader& r, Writer&) {
   RelPath to = d.path;
   to.push_back(name);
   const RelPath from = src.path;
+  fids_.check_rename_room(from, to);
   if (::renameat(parent.get(), old_name.c_str(), d.node.get(), name.c_str()) != 0) throw_op_errno();
   fids_.rename_paths(from, to);
 }
@@ -105,11 +111,12 @@ void Server::do_renameat(Reader& r, Writer&) {
   require_writable();
   const Fid& od = dir_for_names(olddirfid);
   const Fid& nd = dir_for_names(newdirfid);
-  if (::renameat(od.node.get(), oldname.c_str(), nd.node.get(), newname.c_str()) != 0) throw_op_errno();
   RelPath from = od.path;
   from.push_back(oldname);
   RelPath to = nd.path;
   to.push_back(newname);
+  fids_.check_rename_room(from, to);
+  if (::renameat(od.node.get(), oldname.c_str(), nd.node.get(), newname.c_str()) != 0) throw_op_errno();
   fids_.rename_paths(from, to);
 }
 

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iostream>
+#include <string>
 
+#include "common/capped_log.hpp"
 #include "common/error.hpp"
 
 namespace runz::p9 {
@@ -79,7 +80,7 @@ std::vector<uint32_t> Device::on_frontend_changed() {
   try {
     value = xs_.read(frontend_path(config_) + "/state");
   } catch (const std::exception& e) {
-    std::cerr << log_prefix() << "reading the frontend state: " << e.what() << "\n";  // treated as gone
+    log_to_stderr(log_prefix() + "reading the frontend state: " + e.what() + "\n");  // treated as gone
   }
   std::optional<std::string_view> view;
   if (value) view = *value;
@@ -92,8 +93,8 @@ void Device::apply(DeviceEvent event) {
   const auto t = transition(state_, event);
   if (!t) {
     if (state_ != XenbusStateClosed) {
-      std::cerr << log_prefix() << "event " << static_cast<int>(event) << " ignored in state " << state_name(state_)
-                << "\n";
+      log_to_stderr(log_prefix() + "event " + std::to_string(static_cast<int>(event)) + " ignored in state " +
+                    state_name(state_) + "\n");
     }
     return;
   }
@@ -105,19 +106,19 @@ void Device::apply(DeviceEvent event) {
       try {
         connect();
       } catch (const std::exception& e) {
-        std::cerr << log_prefix() << "connect failed: " << e.what() << "\n";
+        log_to_stderr(log_prefix() + "connect failed: " + e.what() + "\n");
         apply(DeviceEvent::kConnectFailed);
         return;
       }
       break;
   }
   if (next != state_) {
-    std::cerr << log_prefix() << state_name(state_) << " -> " << state_name(next) << "\n";
+    log_to_stderr(log_prefix() + state_name(state_) + " -> " + state_name(next) + "\n");
     state_ = next;
     try {
       write_state(next);
     } catch (const std::exception& e) {
-      std::cerr << log_prefix() << "writing state: " << e.what() << "\n";
+      log_to_stderr(log_prefix() + "writing state: " + e.what() + "\n");
     }
   }
 }
@@ -164,11 +165,11 @@ bool Device::on_port(uint32_t local_port, bool* more) {
     try {
       *more = r->service(server_);
     } catch (const RingError& e) {
-      std::cerr << log_prefix() << "protocol violation: " << e.what() << "; closing the device\n";
+      log_to_stderr(log_prefix() + "protocol violation: " + e.what() + "; closing the device\n");
       apply(DeviceEvent::kProtocolViolation);
     } catch (const std::exception& e) {
       // E.g. the event channel went away under us: this device is finished, the others carry on.
-      std::cerr << log_prefix() << "serving the ring: " << e.what() << "; closing the device\n";
+      log_to_stderr(log_prefix() + "serving the ring: " + e.what() + "; closing the device\n");
       apply(DeviceEvent::kProtocolViolation);
     }
     return true;
