@@ -22,18 +22,26 @@ namespace {
 
 // A socket in a new, empty network namespace (unshared by a thread of its own, which then ends: the socket
 // keeps the namespace). nullopt where this process may not create one (not root).
+// With `veth`, a veth pair ceth0/cpeer0 in it, made by that thread (libnl's veth_add puts the peer where
+// the given task is: the thread, by its tid).
 struct ScratchNetns {
   std::optional<NlSocket> sock;
   UniqueFd fd;
+  std::string veth_error;
 };
-ScratchNetns scratch_netns() {
+ScratchNetns scratch_netns(bool veth = false) {
   ScratchNetns s;
   std::thread([&] {
     try {
       unshare_netns();
       s.fd = current_netns();
       s.sock.emplace(NlSocket::open());
+      if (veth) {
+        if (int err = rtnl_link_veth_add(s.sock->get(), "ceth0", "cpeer0", static_cast<pid_t>(::gettid())); err < 0)
+          s.veth_error = nl_geterror(err);
+      }
     } catch (const std::exception&) {
+      s.sock.reset();
     }
   }).join();
   return s;
@@ -100,18 +108,20 @@ TEST_CASE("open_netns names the path and refuses what is not a network namespace
 }
 
 TEST_CASE("a namespace's veth with its address and default route, redirected at ingress") {
-  ScratchNetns ns = scratch_netns();
+  ScratchNetns ns = scratch_netns(true);
   if (!ns.sock) {
     MESSAGE("skipped: cannot create a network namespace here (needs root)");
     return;
   }
   const NlSocket& sock = *ns.sock;
-  if (int err = rtnl_link_veth_add(sock.get(), "ceth0", "cpeer0", getpid()); err < 0) {
-    MESSAGE("skipped: no veth here: " << nl_geterror(err));
+  if (!ns.veth_error.empty()) {
+    MESSAGE("skipped: no veth here: " << ns.veth_error);
     return;
   }
   const int eth = wait_for_link(sock, "ceth0", std::chrono::seconds(2), "veth");
-  const int other = *find_link(sock, "cpeer0");
+  const std::optional<int> peer = find_link(sock, "cpeer0");
+  REQUIRE(peer);
+  const int other = *peer;
   set_link_up(sock, other, 1400);
   set_link_up(sock, eth, 1400);
   add_address(sock, eth, "10.9.0.2/24");

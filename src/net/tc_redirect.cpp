@@ -12,7 +12,7 @@ extern "C" {
 #include <netlink/route/act/mirred.h>
 #include <netlink/route/action.h>
 #include <netlink/route/classifier.h>
-#include <netlink/route/cls/matchall.h>
+#include <netlink/route/cls/u32.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/tc.h>
 }
@@ -62,10 +62,13 @@ void redirect_ingress(const NlSocket& sock, int from_ifindex, int to_ifindex) {
 
   rtnl_tc_set_ifindex(TC_CAST(cls.get()), from_ifindex);
   rtnl_tc_set_parent(TC_CAST(cls.get()), kIngressHandle);
-  if (int err = rtnl_tc_set_kind(TC_CAST(cls.get()), "matchall"); err < 0) throw_nl("tc: matchall filter", err);
+  // u32 with one key that every frame matches (`match u32 0 0`): u32 is in more kernels than matchall
+  if (int err = rtnl_tc_set_kind(TC_CAST(cls.get()), "u32"); err < 0) throw_nl("tc: u32 filter", err);
   rtnl_cls_set_protocol(cls.get(), ETH_P_ALL);
   rtnl_cls_set_prio(cls.get(), 1);
-  if (int err = rtnl_mall_append_action(cls.get(), act.get()); err < 0) throw_nl("tc: matchall action", err);
+  if (int err = rtnl_u32_add_key_uint32(cls.get(), 0, 0, 0, 0); err < 0) throw_nl("tc: u32 key", err);
+  if (int err = rtnl_u32_set_cls_terminal(cls.get()); err < 0) throw_nl("tc: u32 filter", err);
+  if (int err = rtnl_u32_add_action(cls.get(), act.get()); err < 0) throw_nl("tc: u32 action", err);
   if (int err = rtnl_cls_add(sock.get(), cls.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0)
     throw_nl("tc: add redirect filter (" + where + ")", err);
 }

@@ -1,5 +1,5 @@
-// Joins two links at layer 2 without a bridge: an ingress qdisc on each with a matchall filter whose mirred
-// action redirects every frame to the other link's egress (the model Kata Containers calls "tcfilter").
+// Joins two links at layer 2 without a bridge: an ingress qdisc on each with a u32 filter that matches every
+// frame and whose mirred action redirects every frame to the other link's egress (the model Kata Containers calls "tcfilter").
 // Frames are stolen before the namespace's own stack sees them, so the container-side interface keeps its
 // addresses (for the tools that read them) but never answers in the zone's place.
 #pragma once
