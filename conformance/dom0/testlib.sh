@@ -23,6 +23,11 @@ wait_for() {
 other_domains() { xl list 2>/dev/null | awk 'NR>2 {print $1}'; }
 # domain ids that xenstore knows under /local/domain, one a line
 xenstore_domids() { xenstore-list /local/domain 2>/dev/null; }
+# http_body HOST PORT: the body of GET / from HOST:PORT, through busybox nc: the static busybox's wget looks the
+# port up with getservbyname, which crashes without NSS in dom0 and in the test images
+http_body() {
+  printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" | nc -w 10 "$1" "$2" 2>/dev/null | sed '1,/^\r*$/d'
+}
 # vifs_left: zone NICs left behind: netback interfaces in dom0's namespace, vif backends in xenstore
 vifs_left() {
   { ip -o link show 2>/dev/null | grep -o 'vif[0-9]*\.[0-9]*'; xenstore-list /local/domain/0/backend/vif 2>/dev/null; } |

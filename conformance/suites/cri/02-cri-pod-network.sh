@@ -75,11 +75,13 @@ echo "$out"
 echo "$out" | grep -q "inet $ipa/" || shim_fail "pod a's zone does not have $ipa on eth0"
 
 log "dom0 fetches each pod's page (as the kubelet's HTTP probe would)"
-wait_for 60 sh -c "wget -q -T 5 -O - http://$ipa/ | grep -qx page-a" || shim_fail "no page-a from http://$ipa/"
-wget -q -T 5 -O - "http://$ipb/" | grep -qx page-b || shim_fail "no page-b from http://$ipb/"
+page_is() { [ "$(http_body "$1" 80)" = "$2" ]; }
+wait_for 60 page_is "$ipa" page-a || shim_fail "no page-a from http://$ipa/ (got '$(http_body "$ipa" 80)')"
+page_is "$ipb" page-b || shim_fail "no page-b from http://$ipb/"
 
 log "pod a fetches pod b's page; pod a reaches dom0"
-out=$(cri exec "$ca" -- wget -q -T 10 -O - "http://$ipb/") || shim_fail "pod a could not fetch from pod b ($ipb)"
+out=$(cri exec "$ca" -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 $ipb 80 | sed '1,/^\\r*\$/d'") ||
+  shim_fail "pod a could not fetch from pod b ($ipb)"
 [ "$out" = page-b ] || shim_fail "pod a got '$out' from pod b"
 cri exec "$ca" -- ping -c 1 -W 10 10.88.0.1 || shim_fail "pod a cannot reach dom0's cni0 (10.88.0.1)"
 
