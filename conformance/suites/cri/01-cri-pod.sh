@@ -5,32 +5,9 @@
 # both containers run inside that domain, each on its own rootfs; afterwards nothing is left.
 # timeout: 1200
 . "$RUNZ_TESTLIB"
-. "$RUNZ_TEST_DIR/../shim/shim-lib.sh"
-NS=k8s.io
-CRI_SANDBOX_IMAGE=docker.io/runz/pause:test
-CD_CRI=1
-cri() { /payload/bin/runz-cri --socket "$SOCK" --timeout 600 "$@"; }
-cleanup_cri() {
-  if [ -n "${CD_PID:-}" ]; then
-    for _p in $(cri pods 2>/dev/null | awk '{print $1}'); do
-      cri stopp "$_p" >/dev/null 2>&1
-      cri rmp "$_p" >/dev/null 2>&1
-    done
-  fi
-  cleanup
-}
+. "$RUNZ_TEST_DIR/cri-lib.sh"
 trap cleanup_cri EXIT
-
-# CRI copies the host's /etc/hosts and resolv.conf into a host-network pod
-[ -f /etc/resolv.conf ] || : >/etc/resolv.conf
-[ -f /etc/hosts ] || echo "127.0.0.1 localhost" >/etc/hosts
-start_containerd
-APP_IMAGE=$IMAGE
-IMAGE=$CRI_SANDBOX_IMAGE IMAGE_CMD='["/bin/sleep","100000000"]'
-build_image
-IMAGE=$APP_IMAGE IMAGE_CMD=
-build_image
-cri version || shim_fail "no CRI on containerd's socket"
+start_cri
 
 cat >"$RUNZ_TEST_TMP/pod.json" <<JSON
 {"metadata": {"name": "pod1", "namespace": "default", "uid": "pod1-uid", "attempt": 1},

@@ -6,32 +6,11 @@
 # pod's second container shares its zone and so its network. Afterwards no NIC, vif node or netns is left.
 # timeout: 1200
 . "$RUNZ_TESTLIB"
-. "$RUNZ_TEST_DIR/../shim/shim-lib.sh"
-NS=k8s.io
-CRI_SANDBOX_IMAGE=docker.io/runz/pause:test
-CD_CRI=1
 CD_CNI=1
-cri() { /payload/bin/runz-cri --socket "$SOCK" --timeout 600 "$@"; }
-cleanup_cri() {
-  if [ -n "${CD_PID:-}" ]; then
-    for _p in $(cri pods 2>/dev/null | awk '{print $1}'); do
-      cri stopp "$_p" >/dev/null 2>&1
-      cri rmp "$_p" >/dev/null 2>&1
-    done
-  fi
-  cleanup
-}
+. "$RUNZ_TEST_DIR/cri-lib.sh"
 trap cleanup_cri EXIT
-
-[ -f /etc/resolv.conf ] || : >/etc/resolv.conf
-[ -f /etc/hosts ] || echo "127.0.0.1 localhost" >/etc/hosts
 netns_before=$(ls /var/run/netns 2>/dev/null | tr '\n' ' ')
-start_containerd
-APP_IMAGE=$IMAGE
-IMAGE=$CRI_SANDBOX_IMAGE IMAGE_CMD='["/bin/sleep","100000000"]'
-build_image
-IMAGE=$APP_IMAGE IMAGE_CMD=
-build_image
+start_cri
 
 # pod_json NAME: a pod on the CNI network (namespace_options.network POD = 0, the default)
 pod_json() {
