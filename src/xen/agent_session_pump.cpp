@@ -23,6 +23,10 @@ constexpr size_t kConsoleTailBytes = 4096;
 constexpr size_t kAgentLogTailLines = 4;
 // Outgoing bytes above which stdin is not read (back-pressure towards the stdin writer).
 constexpr size_t kMaxPendingOutBytes = 64 * 1024;
+// Channel bytes read per pump round. A zone that keeps its ring full must not keep the pump reading: after
+// this much the round handles what it read and looks at stop, stdin and the end check before reading on, so
+// what one round holds (the bytes, their decoded events) stays bounded too.
+constexpr size_t kMaxReadBytesPerRound = 64 * 1024;
 constexpr std::chrono::milliseconds kPumpIdlePoll{1000};
 constexpr std::chrono::milliseconds kPumpBusyPoll{50};
 // how soon a resize of a host terminal reaches the zone (its size is polled, see terminal_resizes.hpp)
@@ -103,18 +107,26 @@ void AgentSession::pump_once() {
   const bool read_stdin = !stdins.empty() && out_pending_.size() < kMaxPendingOutBytes;
   if (read_stdin)
     for (const auto& [handle, fd] : stdins) fds.push_back({fd, POLLIN, 0});
-  auto wait = !out_pending_.empty() ? kPumpBusyPoll : terminals.empty() ? kPumpIdlePoll : kPumpTerminalPoll;
+  // A round that stopped reading at its bound left bytes waiting that may raise no new event: no waiting then.
+  auto wait = channel_backlog_         ? std::chrono::milliseconds{0}
+              : !out_pending_.empty() ? kPumpBusyPoll
+              : terminals.empty()     ? kPumpIdlePoll
+                                      : kPumpTerminalPoll;
   int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
   if (n < 0 && errno != EINTR) throw_errno("poll");
 
   if (fds[0].revents & POLLIN) channel_->handle_event();
   std::array<std::byte, 4096> buf{};
   std::vector<ap::Event> events;
-  for (;;) {
+  size_t round_bytes = 0;
+  channel_backlog_ = false;
+  while (!channel_backlog_) {
     size_t got = channel_->read_available(buf);
     if (got == 0) break;
     bytes_received_ += got;
     decoder_.feed(std::string_view(reinterpret_cast<const char*>(buf.data()), got), events);
+    round_bytes += got;
+    channel_backlog_ = round_bytes >= kMaxReadBytesPerRound;
   }
   bytes_undecoded_ = decoder_.pending_bytes();
   for (const ap::Event& ev : events) {

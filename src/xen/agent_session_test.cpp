@@ -65,6 +65,29 @@ class SocketChannel final : public ByteChannel {
   std::shared_ptr<ChannelControls> controls_;
 };
 
+// A zone kernel that keeps its console ring full: every read finds more text (up to `limit` bytes in all, so
+// a pump that reads until the ring is empty still ends, and the test fails rather than hangs).
+class FloodChannel final : public ByteChannel {
+ public:
+  explicit FloodChannel(size_t limit) : limit_(limit) { REQUIRE(event_.valid()); }
+  int fd() const override { return event_.get(); }  // never signalled: the ring never empties to raise one
+  void handle_event() override {}
+  size_t read_available(std::span<std::byte> dst) override {
+    const size_t n = std::min(dst.size(), limit_ - produced.load());
+    for (size_t i = 0; i < n; ++i) dst[i] = static_cast<std::byte>(i % 64 == 63 ? '\n' : 'x');  // no frame magic
+    produced += n;
+    return n;
+  }
+  size_t write_some(std::span<const std::byte> data) override { return data.size(); }
+  std::string diagnostics() const override { return "flood"; }
+
+  std::atomic<size_t> produced{0};
+
+ private:
+  const size_t limit_;
+  UniqueFd event_{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
+};
+
 // The zone's agent as far as the session can tell: decodes the host's frames, records them and answers
 // through `answer` (on its own thread). CREATE, START and EXEC get CREATED/STARTED unless `answer` says
 // it handled the frame.
@@ -613,4 +636,64 @@ TEST_CASE("configure_network: no answer times out, naming what it awaited") {
   const runz::Error e = network_failure(h);
   CHECK(e.code() == ETIMEDOUT);
   CHECK(std::string(e.what()).find("waiting for NETWORK_READY for request 2: timed out after 1 s") != std::string::npos);
+}
+
+namespace {
+
+// A session over a FloodChannel whose console sink records how much text it got and in how large pieces.
+struct FloodHarness {
+  static constexpr size_t kLimit = 128u << 20;
+
+  FloodHarness() {
+    auto owned = std::make_unique<FloodChannel>(kLimit);
+    channel = owned.get();
+    AgentSessionOptions o;
+    o.name = "zone \"flood\"";
+    o.hello_timeout = 30s;
+    o.console_sink = [this](std::string_view text) {
+      total += text.size();
+      largest = std::max(largest.load(), text.size());
+    };
+    o.end_check = [this]() -> std::optional<std::string> {
+      if (ended) return "the test ended it";
+      return std::nullopt;
+    };
+    session = std::make_unique<AgentSession>(std::move(owned), std::move(o));
+  }
+  void wait_for_text(size_t bytes) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (total < bytes && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    REQUIRE(total >= bytes);
+  }
+
+  FloodChannel* channel = nullptr;  // owned by the session
+  std::atomic<size_t> total{0}, largest{0};
+  std::atomic<bool> ended{false};
+  std::unique_ptr<AgentSession> session;
+};
+
+// Bytes one pump round may read (kMaxReadBytesPerRound), plus one read's buffer past it.
+constexpr size_t kRoundBound = 64 * 1024 + 4096;
+
+}  // namespace
+
+TEST_CASE("a console that never empties: its text goes on in bounded pieces and the session still stops") {
+  FloodHarness h;
+  h.wait_for_text(1u << 20);
+  const auto before = std::chrono::steady_clock::now();
+  h.session.reset();
+  CHECK(std::chrono::steady_clock::now() - before < 2s);
+  CHECK(h.largest <= kRoundBound);
+  CHECK(h.total < FloodHarness::kLimit);  // stopped with the ring still full
+}
+
+TEST_CASE("a console that never empties: the end check is still asked and fails what waits") {
+  FloodHarness h;
+  h.wait_for_text(1u << 20);
+  h.ended = true;
+  const auto before = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(h.session->wait_hello(), doctest::Contains("the test ended it"), runz::Error);
+  CHECK(std::chrono::steady_clock::now() - before < 2s);
+  CHECK(h.channel->produced < FloodHarness::kLimit);
+  CHECK(h.largest <= kRoundBound);
 }
