@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/printable.hpp"
 #include "xen/log.hpp"
 
 namespace runz::xen {
@@ -60,9 +61,11 @@ void AgentSession::pump() noexcept {
     try {
       pump_once();
     } catch (const std::exception& e) {
-      log_error(options_.name + ": console pump: " + e.what());
+      // what() may quote the zone's bytes (a frame that did not parse): escaped for the log and the errors
+      const std::string what = escape_controls(e.what());
+      log_error(options_.name + ": console pump: " + what);
       std::lock_guard lock(mutex_);
-      pump_failure_ = std::string("console pump: ") + e.what();
+      pump_failure_ = "console pump: " + what;
       cv_.notify_all();
       return;
     }
@@ -185,7 +188,8 @@ void AgentSession::on_frame(const ap::Frame& frame) {
   switch (frame.type) {
     case T::kHello: {
       auto hello = ap::parse_hello(frame.payload);
-      log_info(options_.name + ": agent " + hello.agent + " ready (kernel " + hello.kernel + ")");
+      log_info(options_.name + ": agent " + escape_controls(hello.agent) + " ready (kernel " +
+               escape_controls(hello.kernel) + ")");
       double_0f_ = hello.console_sysrq;
       std::lock_guard lock(mutex_);
       hello_ = true;
@@ -222,8 +226,8 @@ void AgentSession::on_process_frame(const ap::Frame& frame) {
     case T::kNetworkReady: p.network_ready = true; break;
     case T::kError: {
       p.error = ap::parse_error_report(frame.payload);
-      log_warning(options_.name + ": agent error for process " + std::to_string(frame.stream) + ": " + p.error->step +
-                  ": " + p.error->message);
+      log_warning(options_.name + ": agent error for process " + std::to_string(frame.stream) + ": " +
+                  escape_controls(p.error->step) + ": " + escape_controls(p.error->message));
       break;
     }
     case T::kStdout:

@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -696,4 +697,39 @@ TEST_CASE("a console that never empties: the end check is still asked and fails 
   CHECK(std::chrono::steady_clock::now() - before < 2s);
   CHECK(h.channel->produced < FloodHarness::kLimit);
   CHECK(h.largest <= kRoundBound);
+}
+
+TEST_CASE("the zone's text reaches an error message with its control bytes escaped") {
+  SUBCASE("an agent ERROR") {
+    Harness h([](FakeAgent& agent, const ap::Frame& f) {
+      if (f.type != ap::MessageType::kCreate) return false;
+      agent.send(ap::encode(f.stream, ap::ErrorReport{"mount\r\n", EPERM, "\x1b[2Jgone\x07\nforged: line\x7f"}));
+      return true;
+    });
+    h.agent->hello();
+    h.session->wait_hello();
+    try {
+      h.session->create(kMainHandle, create_for("c1"));
+      FAIL("create returned");
+    } catch (const runz::Error& e) {
+      CHECK(std::string(e.what()) == "zone agent: mount\\x0d\\x0a: \\x1b[2Jgone\\x07\\x0aforged: line\\x7f");
+    }
+  }
+  SUBCASE("agent LOG lines and console text in a timeout's note") {
+    Harness h([](FakeAgent&, const ap::Frame& f) { return f.type == ap::MessageType::kCreate; }, 1s);
+    h.agent->hello();
+    h.session->wait_hello();
+    h.agent->send(ap::MessageType::kLog, ap::kZoneStream, "\x1b]0;title\x07");
+    h.agent->send("\x1b[31mred console\r\n");
+    try {
+      h.session->create(kMainHandle, create_for("c1"));
+      FAIL("create returned");
+    } catch (const runz::Error& e) {
+      const std::string what = e.what();
+      CHECK(what.find("agent log: \\x1b]0;title\\x07") != std::string::npos);
+      CHECK(what.find("\\x1b[31mred console\\x0d\\x0a") != std::string::npos);
+      CHECK(std::none_of(what.begin(), what.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
+    }
+  }
 }
