@@ -431,6 +431,8 @@ TEST_CASE("a stalled agent: a timed-out request asks the zone kernel for a task 
   CHECK_THROWS_WITH_AS(h.session->exec("c1", process_args({"/bin/sh"}), zone::ZoneStdio{}, {}),
                        doctest::Contains("waiting for STARTED for process 2: timed out after 1 s"), runz::Error);
   CHECK_FALSE(h.session->has_process(2));
+  // The request's wait for the dump is short here (10 ms): on a loaded machine the keys may cross later.
+  for (int i = 0; i < 500 && h.agent->sysrq_keys().size() < 3; ++i) std::this_thread::sleep_for(10ms);
   CHECK(h.agent->sysrq_keys() == "9t1");  // console log level 9, dump tasks, level 1 again
 }
 
