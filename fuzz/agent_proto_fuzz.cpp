@@ -5,6 +5,7 @@
 // - every input byte comes out exactly once: the console text and the re-encoded frames, in order, rebuild
 //   the input;
 // - the decoder never holds more than kMaxFrameBytes, and no frame payload exceeds kMaxPayloadBytes;
+// - its CRC work stays within kHeaderCrcBytes + 1 bytes per input byte (decoder.hpp, "Limits");
 // - splitting the input at arbitrary points (taken from the input itself) gives the same frames and text;
 // - message parsers either return or throw runz::Error.
 #include "agent-proto/decoder.hpp"
@@ -70,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<Event> events;
   whole.feed(input, events);
   check(whole.pending_bytes() <= kMaxFrameBytes);
+  check(whole.crc_bytes() <= (kHeaderCrcBytes + 1) * input.size());
   whole.finish(events);
   check(whole.pending_bytes() == 0);
 
@@ -97,6 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(pieces.pending_bytes() <= kMaxFrameBytes);
     pos += take;
   }
+  check(pieces.crc_bytes() <= (kHeaderCrcBytes + 1) * input.size());
   pieces.finish(piece_events);
   check(normalized(piece_events) == normalized(events));
   return 0;

@@ -179,7 +179,7 @@ TEST_CASE("HELLO, then a process as uid 1000 with an rlimit, mounts and an exit 
   Scratch scratch;
   Session s(scratch);
   const auto hello = ap::parse_hello(s.expect(ap::MessageType::kHello, 0).payload);
-  CHECK(hello.version == 1);
+  CHECK(hello.version == ap::kProtocolVersion);
 
   json process = {{"args", {"sh", "-c", "echo hi; id -u; id -G; ulimit -n; hostname; cat /mnt/share/hello.txt; "
                                         "echo err >&2; echo x > /dev/null && echo devnull-ok; exit 3"}},

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 namespace runz::agent_proto {
 
@@ -54,6 +56,7 @@ void Decoder::finish(std::vector<Event>& out) {
   emit_text(out, std::string_view(buffer_).substr(start_));
   buffer_.clear();
   start_ = 0;
+  waiting_header_.reset();
 }
 
 void Decoder::drain(std::vector<Event>& out) {
@@ -71,20 +74,35 @@ void Decoder::drain(std::vector<Event>& out) {
     pos = magic;
 
     const std::string_view candidate = all.substr(pos);
-    const std::string_view header = candidate.substr(0, std::min(candidate.size(), kHeaderBytes));
-    if (!header_prefix_valid(header)) {
-      emit_text(out, candidate.substr(0, 1));
-      ++pos;
-      continue;
+    std::optional<Header> parsed;
+    if (pos == start_ && waiting_header_) {
+      parsed = std::exchange(waiting_header_, std::nullopt);  // checked when it arrived
+    } else {
+      const std::string_view header = candidate.substr(0, std::min(candidate.size(), kHeaderBytes));
+      if (!header_prefix_valid(header)) {
+        emit_text(out, candidate.substr(0, 1));
+        ++pos;
+        continue;
+      }
+      if (header.size() < kHeaderBytes) break;  // wait for the rest of the header
+      crc_bytes_ += kHeaderCrcBytes;
+      parsed = parse_header(header);  // checks the header CRC, in O(header)
+      if (!parsed) {
+        emit_text(out, candidate.substr(0, 1));
+        ++pos;
+        continue;
+      }
     }
-    if (header.size() < kHeaderBytes) break;  // wait for the rest of the header
-    const auto parsed = parse_header(header);  // valid: header_prefix_valid checked every field
     const size_t frame_bytes = kHeaderBytes + parsed->length;
-    if (candidate.size() < frame_bytes) break;  // wait for the payload
+    if (candidate.size() < frame_bytes) {  // wait for the payload, without checking the header again
+      waiting_header_ = parsed;
+      break;
+    }
     const std::string_view payload = candidate.substr(kHeaderBytes, parsed->length);
-    if (frame_crc(header, payload) != parsed->crc) {
-      emit_text(out, candidate.substr(0, 1));
-      ++pos;
+    crc_bytes_ += payload.size();
+    if (payload_crc(payload) != parsed->payload_crc) {
+      emit_text(out, candidate.substr(0, frame_bytes));  // see decoder.hpp: never re-scanned
+      pos += frame_bytes;
       continue;
     }
     out.emplace_back(Frame{parsed->type, parsed->stream, std::string(payload)});

@@ -45,7 +45,10 @@ void store_u32(char* out, uint32_t value) noexcept {
   for (size_t i = 0; i < 4; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFFu);
 }
 
-constexpr size_t kCrcOffset = 12;
+constexpr size_t kPayloadCrcOffset = 12;
+constexpr size_t kHeaderCrcOffset = kHeaderCrcBytes;
+
+uint32_t header_crc(std::string_view header) noexcept { return crc32(0, header.substr(0, kHeaderCrcBytes)); }
 
 }  // namespace
 
@@ -80,8 +83,8 @@ void append_frame(std::string& out, MessageType type, uint32_t stream, std::stri
   header[3] = static_cast<char>(static_cast<uint8_t>(type));
   store_u32(&header[4], stream);
   store_u32(&header[8], static_cast<uint32_t>(payload.size()));
-  const std::string_view header_view(header.data(), header.size());
-  store_u32(&header[kCrcOffset], frame_crc(header_view, payload));
+  store_u32(&header[kPayloadCrcOffset], payload_crc(payload));
+  store_u32(&header[kHeaderCrcOffset], header_crc(std::string_view(header.data(), header.size())));
   out.append(header.data(), header.size());
   out.append(payload);
 }
@@ -105,17 +108,16 @@ bool header_prefix_valid(std::string_view prefix) noexcept {
 
 std::optional<Header> parse_header(std::string_view header) noexcept {
   if (header.size() < kHeaderBytes || !header_prefix_valid(header.substr(0, kHeaderBytes))) return std::nullopt;
+  if (header_crc(header) != load_u32(header, kHeaderCrcOffset)) return std::nullopt;
   Header h;
   h.type = static_cast<MessageType>(static_cast<uint8_t>(header[3]));
   h.stream = load_u32(header, 4);
   h.length = load_u32(header, 8);
-  h.crc = load_u32(header, kCrcOffset);
+  h.payload_crc = load_u32(header, kPayloadCrcOffset);
   return h;
 }
 
-uint32_t frame_crc(std::string_view header, std::string_view payload) noexcept {
-  return crc32(crc32(0, header.substr(0, kCrcOffset)), payload);
-}
+uint32_t payload_crc(std::string_view payload) noexcept { return crc32(0, payload); }
 
 std::string double_sysrq_prefix(std::string_view bytes) {
   std::string out;

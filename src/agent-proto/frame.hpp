@@ -1,12 +1,14 @@
-// Frames of the host <-> zone agent protocol, version 1 (docs/AGENT_PROTOCOL.md, "Frame").
+// Frames of the host <-> zone agent protocol, version 2 (docs/AGENT_PROTOCOL.md, "Frame").
 //
 // Primer: the control channel is the zone's primary PV console, a byte stream that also carries kernel
-// messages. Each message is a 16-byte little-endian header followed by up to kMaxPayloadBytes of payload:
+// messages. Each message is a 20-byte little-endian header followed by up to kMaxPayloadBytes of payload:
 //
-//   0  magic "RZ" (0x52 0x5A)   2  version (1)   3  type   4  stream (u32)   8  length (u32)   12  CRC-32 (u32)
+//   0  magic "RZ" (0x52 0x5A)   2  version (2)   3  type   4  stream (u32)   8  length (u32)
+//   12  payload CRC-32 (u32)    16  header CRC-32 (u32, of bytes 0-15)
 //
-// The CRC covers header bytes 0-11 and then the payload. Anything that is not a valid frame is console text;
-// decoder.hpp separates the two.
+// The header carries its own CRC so that a receiver rejects a bogus header in O(header) before it waits for
+// or checks a payload: a zone that sends crafted headers cannot make the host CRC 16 KiB per header byte.
+// Anything that is not a valid frame is console text; decoder.hpp separates the two.
 #pragma once
 
 #include <cstddef>
@@ -19,8 +21,10 @@ namespace runz::agent_proto {
 
 inline constexpr uint8_t kMagic0 = 0x52;  // 'R'
 inline constexpr uint8_t kMagic1 = 0x5A;  // 'Z'
-inline constexpr uint8_t kProtocolVersion = 1;
-inline constexpr size_t kHeaderBytes = 16;
+// 2: the header CRC (version 1 had one CRC over header and payload).
+inline constexpr uint8_t kProtocolVersion = 2;
+inline constexpr size_t kHeaderBytes = 20;
+inline constexpr size_t kHeaderCrcBytes = 16;  // what the header CRC covers: bytes 0-15
 inline constexpr uint32_t kMaxPayloadBytes = 16384;
 inline constexpr size_t kMaxFrameBytes = kHeaderBytes + kMaxPayloadBytes;
 
@@ -68,21 +72,22 @@ std::string encode_frame(MessageType type, uint32_t stream, std::string_view pay
 void append_frame(std::string& out, MessageType type, uint32_t stream, std::string_view payload);
 inline std::string encode_frame(const Frame& frame) { return encode_frame(frame.type, frame.stream, frame.payload); }
 
-// A checked header: what a decoder learns from the first 16 bytes of a candidate frame.
+// A checked header: what a decoder learns from the first kHeaderBytes of a candidate frame.
 struct Header {
   MessageType type = MessageType::kLog;
   uint32_t stream = 0;
   uint32_t length = 0;
-  uint32_t crc = 0;
+  uint32_t payload_crc = 0;
 };
 
 // How much of a candidate frame's header (the first `available` bytes, at most kHeaderBytes) is plausible:
 // magic, version, type and length checked as far as they are present. False means "not a frame".
 bool header_prefix_valid(std::string_view prefix) noexcept;
-// Parses a complete 16-byte header; nullopt if magic, version, type or length is invalid (CRC not checked).
+// Parses a complete header; nullopt if magic, version, type, length or the header CRC is wrong (costs a CRC
+// over kHeaderCrcBytes). The payload CRC is the caller's to check.
 std::optional<Header> parse_header(std::string_view header) noexcept;
-// CRC of a frame: header bytes 0-11 then the payload.
-uint32_t frame_crc(std::string_view header, std::string_view payload) noexcept;
+// CRC of a payload, as the header's bytes 12-15 hold it.
+uint32_t payload_crc(std::string_view payload) noexcept;
 
 // Host -> agent bytes for a console whose kernel takes ^O (0x0F) as the SysRq prefix (Hello::console_sysrq):
 // each 0x0F twice, which the hvc driver delivers as one.

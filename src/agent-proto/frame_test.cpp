@@ -7,26 +7,45 @@
 
 using namespace runz::agent_proto;
 
-TEST_CASE("encode_frame lays out the 16-byte header") {
+namespace {
+
+uint32_t stored_u32(const std::string& f, size_t offset) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(f[offset + i])) << (8 * i);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("encode_frame lays out the 20-byte header: payload CRC, then a CRC of the header itself") {
   const std::string f = encode_frame(MessageType::kStdout, 0x04030201u, "hi");
   REQUIRE(f.size() == kHeaderBytes + 2);
+  CHECK(kHeaderBytes == 20);
   CHECK(f.substr(0, 2) == "RZ");
-  CHECK(static_cast<uint8_t>(f[2]) == 1);
+  CHECK(static_cast<uint8_t>(f[2]) == 2);
   CHECK(static_cast<uint8_t>(f[3]) == 0x21);
   CHECK(f.substr(4, 4) == std::string("\x01\x02\x03\x04", 4));
   CHECK(f.substr(8, 4) == std::string("\x02\x00\x00\x00", 4));
-  const uint32_t crc = crc32(crc32(0, std::string_view(f).substr(0, 12)), "hi");
-  uint32_t stored = 0;
-  for (size_t i = 0; i < 4; ++i) stored |= static_cast<uint32_t>(static_cast<uint8_t>(f[12 + i])) << (8 * i);
-  CHECK(stored == crc);
-  CHECK(f.substr(16) == "hi");
+  CHECK(stored_u32(f, 12) == crc32(0, "hi"));
+  CHECK(stored_u32(f, 16) == crc32(0, std::string_view(f).substr(0, 16)));
+  CHECK(f.substr(20) == "hi");
 
   const auto h = parse_header(f);
   REQUIRE(h);
   CHECK(h->type == MessageType::kStdout);
   CHECK(h->stream == 0x04030201u);
   CHECK(h->length == 2);
-  CHECK(h->crc == crc);
+  CHECK(h->payload_crc == crc32(0, "hi"));
+}
+
+TEST_CASE("parse_header refuses a header whose own CRC does not match, whatever byte changed") {
+  const std::string f = encode_frame(MessageType::kExit, 3, "{}");
+  for (size_t i = 0; i < kHeaderBytes; ++i) {
+    CAPTURE(i);
+    std::string bad = f;
+    bad[i] = static_cast<char>(bad[i] ^ 0x01);
+    CHECK_FALSE(parse_header(bad));
+  }
 }
 
 TEST_CASE("encode_frame refuses payloads over kMaxPayloadBytes") {
@@ -56,13 +75,13 @@ TEST_CASE("header_prefix_valid checks fields as they arrive") {
   for (size_t n = 0; n <= kHeaderBytes; ++n) CHECK(header_prefix_valid(std::string_view(f).substr(0, n)));
   CHECK_FALSE(header_prefix_valid("Q"));
   CHECK_FALSE(header_prefix_valid("RQ"));
-  CHECK_FALSE(header_prefix_valid(std::string_view("RZ\x02", 3)));
-  CHECK_FALSE(header_prefix_valid(std::string_view("RZ\x01\x05", 4)));
+  CHECK_FALSE(header_prefix_valid(std::string_view("RZ\x01", 3)));  // version 1: no header CRC
+  CHECK_FALSE(header_prefix_valid(std::string_view("RZ\x02\x05", 4)));
   std::string too_long = f.substr(0, 12);
   too_long[8] = 0x01;
   too_long[9] = 0x40;  // 16385
   CHECK_FALSE(header_prefix_valid(too_long));
-  CHECK_FALSE(parse_header(std::string_view(f).substr(0, 15)));
+  CHECK_FALSE(parse_header(std::string_view(f).substr(0, kHeaderBytes - 1)));
 }
 
 TEST_CASE("double_sysrq_prefix doubles each 0x0F and nothing else") {

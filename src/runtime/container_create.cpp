@@ -35,12 +35,14 @@ std::filesystem::path zone_dir_for(const Runtime& rt, const spec::Config& config
   return rt.zone_dir;
 }
 
-// A pod's further container joins its sandbox's zone: the sandbox must be a running container here.
-void check_sandbox_running(const Runtime& rt, const std::string& sandbox) {
+// A pod's further container joins its sandbox's zone: the sandbox must be a running container here, and
+// this pod's sandbox by its own saved annotations (not any container the config names).
+void check_sandbox_running(const Runtime& rt, const spec::Config& config, const std::string& sandbox) {
   with_context("pod sandbox " + runz::quoted(sandbox) + " (annotation " + spec::kSandboxIdAnnotation + ")", [&] {
     validate_container_id(sandbox);
     if (!rt.store.exists(sandbox)) throw Error("no such container", ENOENT);
     const Container c = load_container(rt.store, sandbox);
+    spec::check_joins_sandbox(config.annotations, sandbox, c.record.annotations);
     if (c.status != Status::Running) throw Error("is " + std::string(to_string(c.status)) + ", not running");
   });
 }
@@ -61,7 +63,7 @@ HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::C
   ZoneConfig zone_config{options.id, bundle, record.rootfs, rt.store.dir(options.id), zone_dir_for(rt, config),
                          config, std::nullopt, {}};
   if (auto sandbox = spec::pod_sandbox_of(config)) {
-    check_sandbox_running(rt, *sandbox);
+    check_sandbox_running(rt, config, *sandbox);
     zone_config.sandbox = *sandbox;
     zone_config.sandbox_socket = rt.store.dir(*sandbox) / kMonitorSocket;
   }

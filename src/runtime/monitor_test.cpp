@@ -396,23 +396,47 @@ TEST_CASE("exec: a second process through the monitor, attached and detached") {
 
 TEST_CASE("pod: a container naming a sandbox joins the sandbox's zone through the sandbox's monitor") {
   Fixture f;
+  // A bundle whose config.json carries `annotations` (the fake zone's exit status: the last argument).
+  auto bundle_with = [&](const std::string& name, const nlohmann::json& annotations) {
+    const std::filesystem::path bundle = f.tmp.path / name;
+    std::filesystem::create_directories(bundle / "rootfs");
+    nlohmann::json config = runz::spec::default_spec(false);
+    config["process"]["terminal"] = false;
+    config["process"]["args"] = {"sh", "-c", "exit 4", "4"};
+    config["annotations"] = annotations;
+    std::ofstream(bundle / "config.json") << config.dump();
+    return bundle;
+  };
   CreateOptions sandbox;
   sandbox.id = "pod1";
-  sandbox.bundle = f.bundle;
+  sandbox.bundle = bundle_with("pod1", {{"io.kubernetes.cri.container-type", "sandbox"},
+                                        {"io.kubernetes.cri.sandbox-id", "pod1"}});
   create_container(f.rt, sandbox);
 
-  const std::filesystem::path member_bundle = f.tmp.path / "member";
-  std::filesystem::create_directories(member_bundle / "rootfs");
-  nlohmann::json config = runz::spec::default_spec(false);
-  config["process"]["terminal"] = false;
-  config["process"]["args"] = {"sh", "-c", "exit 4", "4"};  // the fake zone's exit status: the last argument
-  config["annotations"] = {{"io.kubernetes.cri.container-type", "container"}, {"io.kubernetes.cri.sandbox-id", "pod1"}};
-  std::ofstream(member_bundle / "config.json") << config.dump();
   CreateOptions member;
   member.id = "m1";
-  member.bundle = member_bundle;
+  member.bundle = bundle_with("member", {{"io.kubernetes.cri.container-type", "container"},
+                                         {"io.kubernetes.cri.sandbox-id", "pod1"}});
   CHECK_THROWS_WITH(create_container(f.rt, member), doctest::Contains("pod sandbox `pod1`"));  // created, not running
   CHECK_FALSE(std::filesystem::exists(f.root / "m1"));
+
+  // A running container that is not a sandbox takes no containers.
+  CreateOptions plain;
+  plain.id = "plain";
+  plain.bundle = f.bundle;
+  create_container(f.rt, plain);
+  start_container(f.rt, "plain");
+  CreateOptions intruder;
+  intruder.id = "m2";
+  intruder.bundle = bundle_with("intruder", {{"io.kubernetes.cri.container-type", "container"},
+                                             {"io.kubernetes.cri.sandbox-id", "plain"}});
+  CHECK_THROWS_WITH(create_container(f.rt, intruder),
+                    doctest::Contains("is not this pod's sandbox: annotation io.kubernetes.cri.container-type is "
+                                      "absent, not `sandbox`"));
+  CHECK_FALSE(std::filesystem::exists(f.root / "m2"));
+  kill_container(f.rt, "plain", SIGKILL, false);
+  f.wait_for("plain", Status::Stopped);
+  delete_container(f.rt, "plain", false);
 
   start_container(f.rt, "pod1");
   const HostProcess member_monitor = create_container(f.rt, member);
@@ -434,5 +458,5 @@ TEST_CASE("pod: a container naming a sandbox joins the sandbox's zone through th
   kill_container(f.rt, "pod1", SIGKILL, false);
   f.wait_for("pod1", Status::Stopped);
   delete_container(f.rt, "pod1", false);
-  CHECK(f.factory.cleaned.size() == 1);  // the sandbox's domain only
+  CHECK(f.factory.cleaned.size() == 2);  // the plain container's domain and the sandbox's: none for m1
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <system_error>
 
 #include "shim-v2/proto/ttrpc/request.pb.h"
 #include "shim-v2/ttrpc_frame.hpp"
@@ -52,7 +53,8 @@ std::string encode_response(const Status& status, std::string_view payload) {
   return response.SerializeAsString();
 }
 
-Server::Server(StatusMapper mapper) : mapper_(std::move(mapper)) {
+Server::Server(StatusMapper mapper, std::size_t max_in_flight)
+    : mapper_(std::move(mapper)), max_in_flight_(max_in_flight) {
   wake_.reset(::eventfd(0, EFD_CLOEXEC));
   if (!wake_) throw_errno("eventfd");
 }
@@ -122,6 +124,14 @@ void Server::reap_finished_locked() {
   });
 }
 
+bool Server::try_take_slot() {
+  std::size_t n = in_flight_.load();
+  while (n < max_in_flight_) {
+    if (in_flight_.compare_exchange_weak(n, n + 1)) return true;
+  }
+  return false;
+}
+
 void Server::accept_loop() {
   for (;;) {
     pollfd fds[2] = {{listener_.get(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
@@ -159,20 +169,39 @@ void Server::read_loop(const std::shared_ptr<Connection>& connection) {
         connection->write_frame(stream_id, encode_response({Code::Unimplemented, "ttrpc: streaming is not supported"}, {}));
         continue;
       }
+      if (!try_take_slot()) {
+        connection->write_frame(stream_id, encode_response({Code::ResourceExhausted,
+                                                            "ttrpc: " + std::to_string(max_in_flight_) +
+                                                                " requests in flight already: try again"},
+                                                           {}));
+        continue;
+      }
       {
         std::lock_guard lock(connection->mu);
         ++connection->in_flight;
       }
-      std::thread([this, connection, stream_id, data = std::move(frame->data)] {
-        try {
-          connection->write_frame(stream_id, dispatch(data));
-        } catch (const std::exception& e) {
-          std::cerr << "ttrpc server: write response: " << e.what() << "\n";
-        }
+      auto release = [this, connection] {
+        --in_flight_;
         std::lock_guard lock(connection->mu);
         --connection->in_flight;
         connection->idle.notify_all();
-      }).detach();
+      };
+      try {
+        std::thread([this, connection, stream_id, release, data = std::move(frame->data)] {
+          try {
+            connection->write_frame(stream_id, dispatch(data));
+          } catch (const std::exception& e) {
+            std::cerr << "ttrpc server: write response: " << e.what() << "\n";
+          }
+          release();
+        }).detach();
+      } catch (const std::system_error& e) {  // no thread to be had: this request only is refused
+        release();
+        connection->write_frame(stream_id, encode_response({Code::ResourceExhausted,
+                                                            std::string("ttrpc: no thread for the request: ") +
+                                                                e.what()},
+                                                           {}));
+      }
     }
   } catch (const std::exception& e) {
     // A broken frame or a reset connection ends this connection only.

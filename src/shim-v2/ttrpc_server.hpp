@@ -5,10 +5,16 @@
 // Kill...). Responses are written whole under the connection's write lock, tagged with the request's stream
 // id, in whatever order handlers finish. A frame that breaks the protocol (oversized, truncated) closes its
 // connection only. Streaming requests (flag remote-open) are answered Unimplemented.
+//
+// Bound: at most `max_in_flight` requests (so worker threads) at once, over all connections; one past it is
+// answered ResourceExhausted at once by its connection's reader. Refusing rather than making the connection
+// wait: containerd keeps a Wait outstanding per task and exec on its one connection, and a reader that
+// stopped reading would hold back the Kill that ends them.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,6 +30,10 @@
 
 namespace runz::shim::ttrpc {
 
+// Requests in flight at once: containerd sends a handful (a Wait per task and exec, plus the call of the
+// moment), so this leaves room for many execs while bounding the shim's threads.
+inline constexpr std::size_t kMaxRequestsInFlight = 64;
+
 struct RequestContext {
   std::map<std::string, std::string> metadata;  // last value wins for repeated keys
   std::int64_t timeout_nano = 0;
@@ -35,7 +45,7 @@ using Handler = std::function<std::string(const std::string& payload, const Requ
 
 class Server {
  public:
-  explicit Server(StatusMapper mapper = default_status_mapper);
+  explicit Server(StatusMapper mapper = default_status_mapper, std::size_t max_in_flight = kMaxRequestsInFlight);
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
   ~Server();  // stop()
@@ -62,8 +72,12 @@ class Server {
   void read_loop(const std::shared_ptr<Connection>& connection);
   void start_connection(UniqueFd fd);
   void reap_finished_locked();
+  // Takes a slot for one more request in flight; false when all max_in_flight_ are taken.
+  bool try_take_slot();
 
   StatusMapper mapper_;
+  const std::size_t max_in_flight_;
+  std::atomic<std::size_t> in_flight_{0};  // requests in flight, all connections
   std::map<std::string, Handler, std::less<>> handlers_;  // "service/method"
 
   std::mutex mu_;

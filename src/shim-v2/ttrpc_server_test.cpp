@@ -6,9 +6,12 @@
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "shim-v2/proto/ttrpc/request.pb.h"
 #include "shim-v2/ttrpc_client.hpp"
@@ -204,4 +207,56 @@ TEST_CASE("server on a unix socket file: connect, call, stop") {
   runz::shim::remove_socket(address);
   CHECK_FALSE(runz::shim::can_connect(address));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("server: at most max_in_flight requests at once; one more is answered ResourceExhausted") {
+  constexpr std::size_t kCap = 4;
+  Server server(default_status_mapper, kCap);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t running = 0, most = 0;
+  bool open = false;
+  server.register_method("test.Svc", "Slow", [&](const std::string&, const RequestContext&) {
+    std::unique_lock lock(mu);
+    most = std::max(most, ++running);
+    cv.notify_all();
+    cv.wait(lock, [&] { return open; });
+    --running;
+    return std::string("done");
+  });
+  server.register_method("test.Svc", "Echo", [](const std::string& p, const RequestContext&) { return p; });
+  auto [a, b] = socket_pair();
+  server.serve_connection(std::move(a));
+  Client client(std::move(b));
+
+  std::vector<std::future<std::string>> slow;
+  for (std::size_t i = 0; i < kCap; ++i)
+    slow.push_back(std::async(std::launch::async, [&] { return client.call("test.Svc", "Slow", ""); }));
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, 10s, [&] { return running == kCap; }));
+  }
+  // Every slot is taken: more requests, slow or not, are refused at once, and no handler runs for them.
+  std::vector<std::future<std::string>> extra;
+  for (int i = 0; i < 8; ++i)
+    extra.push_back(std::async(std::launch::async, [&] { return client.call("test.Svc", "Slow", ""); }));
+  for (auto& e : extra) CHECK_THROWS_WITH_AS(e.get(), doctest::Contains("requests in flight already"), RpcError);
+  try {
+    client.call("test.Svc", "Echo", "x");
+    FAIL("Echo was answered with every slot taken");
+  } catch (const RpcError& e) {
+    CHECK(e.code() == Code::ResourceExhausted);
+    CHECK(std::string(e.what()).find("4 requests in flight") != std::string::npos);
+  }
+  {
+    std::lock_guard lock(mu);
+    CHECK(most == kCap);
+    open = true;
+  }
+  cv.notify_all();
+  for (auto& s : slow) CHECK(s.get() == "done");
+  // The slots came back.
+  CHECK(client.call("test.Svc", "Echo", "after") == "after");
+  std::lock_guard lock(mu);
+  CHECK(most == kCap);
 }

@@ -1,11 +1,13 @@
 #include "shim-v2/unix_socket.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -24,6 +26,47 @@ socklen_t make_sockaddr(std::string_view address, sockaddr_un& addr) {
 }
 
 bool is_abstract(const std::string& path) { return !path.empty() && path[0] == '\0'; }
+
+void bind_at(int fd, const std::string& path) {
+  sockaddr_un addr;
+  const socklen_t len = make_sockaddr(path, addr);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) throw_errno("bind " + runz::quoted(path));
+}
+
+// A fresh 0700 directory beside a socket's path, removed with whatever is left in it.
+class PrivateDir {
+ public:
+  explicit PrivateDir(const std::string& beside) {
+    std::string name = (std::filesystem::path(beside).parent_path() / ".runz-socket-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) throw_errno("create a private directory beside " + runz::quoted(beside));
+    dir_ = std::move(name);
+  }
+  PrivateDir(const PrivateDir&) = delete;
+  PrivateDir& operator=(const PrivateDir&) = delete;
+  // ENOENT is the normal case for the socket: it was renamed out. Anything else left is reported.
+  ~PrivateDir() {
+    if (::unlink(file().c_str()) != 0 && errno != ENOENT)
+      std::fprintf(stderr, "runz: remove %s: %s\n", file().c_str(), std::strerror(errno));
+    if (::rmdir(dir_.c_str()) != 0) std::fprintf(stderr, "runz: remove %s: %s\n", dir_.c_str(), std::strerror(errno));
+  }
+  std::string file() const { return dir_ + "/s"; }
+
+ private:
+  std::string dir_;
+};
+
+// Binds `fd` at the file `path` with mode 0600 from the start: a chmod after bind left a moment in which
+// anyone the umask let in could connect. The socket is bound in a private directory, where nobody else can
+// reach it, made 0600 there and renamed into place, never over an existing file (EADDRINUSE, as bind says).
+void bind_private(int fd, const std::string& path) {
+  const PrivateDir dir(path);
+  bind_at(fd, dir.file());
+  if (::chmod(dir.file().c_str(), 0600) != 0) throw_errno("chmod " + runz::quoted(dir.file()));
+  if (::renameat2(AT_FDCWD, dir.file().c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) throw Error("bind " + runz::quoted(path) + ": " + std::strerror(EADDRINUSE), EADDRINUSE);
+    throw_errno("rename socket " + runz::quoted(dir.file()) + " to " + runz::quoted(path));
+  }
+}
 
 }  // namespace
 
@@ -67,13 +110,12 @@ UniqueFd listen_unix(std::string_view address) {
   }
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) throw_errno("socket");
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
-    throw_errno("bind " + runz::quoted(address));
-  }
-  if (!is_abstract(path) && ::chmod(path.c_str(), 0600) != 0) {
-    int saved = errno;
-    ::unlink(path.c_str());
-    throw_errno("chmod " + runz::quoted(path), saved);
+  if (is_abstract(path)) {
+    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
+      throw_errno("bind " + runz::quoted(address));
+    }
+  } else {
+    bind_private(fd.get(), path);
   }
   if (::listen(fd.get(), 64) != 0) throw_errno("listen on " + runz::quoted(address));
   return fd;

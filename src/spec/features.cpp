@@ -2,6 +2,7 @@
 
 #include "spec/config.hpp"
 #include "spec/names.hpp"
+#include "spec/pod.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -54,7 +55,11 @@ nlohmann::ordered_json features_json() {
   f["linux"] = std::move(linux_features);
 
   f["annotations"] = {{"io.runz.version", RUNZ_VERSION}, {kZoneDirAnnotation, kDefaultZoneDir}};
-  f["potentiallyUnsafeConfigAnnotations"] = nlohmann::ordered_json::array({kZoneDirAnnotation});
+  // Annotations that change what runz does: its own zone dir, and the pod annotations containerd's CRI plugin
+  // sets (a container joins the zone of the sandbox they name, spec/pod.hpp).
+  f["potentiallyUnsafeConfigAnnotations"] = nlohmann::ordered_json::array(
+      {kZoneDirAnnotation, kContainerTypeAnnotation, kSandboxIdAnnotation, kSandboxNamespaceAnnotation,
+       kSandboxNameAnnotation});
   return f;
 }
 

@@ -45,7 +45,10 @@ TEST_CASE("features document has the shape of runtime-spec features.md") {
 
   CHECK(f["annotations"]["io.runz.zone-dir"] == "/usr/lib/runz/zone");
   CHECK(f["annotations"]["io.runz.version"].is_string());
-  CHECK(f["potentiallyUnsafeConfigAnnotations"] == nlohmann::ordered_json::array({"io.runz.zone-dir"}));
+  CHECK(f["potentiallyUnsafeConfigAnnotations"] ==
+        nlohmann::ordered_json::array({"io.runz.zone-dir", "io.kubernetes.cri.container-type",
+                                       "io.kubernetes.cri.sandbox-id", "io.kubernetes.cri.sandbox-namespace",
+                                       "io.kubernetes.cri.sandbox-name"}));
 
   // Only properties features-schema.json defines, in a stable order.
   std::vector<std::string> keys;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "common/printable.hpp"
 #include "xen/log.hpp"
 
 namespace runz::xen {
@@ -256,7 +257,7 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
   if (it->second.error) {
     const auto e = *it->second.error;
     it->second.error.reset();
-    throw Error("zone agent: " + e.step + ": " + e.message, e.errno_value);
+    throw Error("zone agent: " + escape_controls(e.step) + ": " + escape_controls(e.message), e.errno_value);
   }
   const std::string note = failure_note();
   if (end_) throw Error("waiting for " + what + ": " + *end_ + note, EIO);
@@ -264,10 +265,11 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
   throw Error("waiting for " + what + ": timed out after " + std::to_string(timeout.count()) + " s" + note, ETIMEDOUT);
 }
 
+// The zone's own text (agent LOG lines, console) goes into one error message: control bytes escaped.
 std::string AgentSession::failure_note() const {
   std::string agent_log;
-  for (const auto& line : agent_log_tail_) agent_log += (agent_log.empty() ? "" : " | ") + line;
-  const std::string tail(console_tail_.begin(), console_tail_.end());
+  for (const auto& line : agent_log_tail_) agent_log += (agent_log.empty() ? "" : " | ") + escape_controls(line);
+  const std::string tail = escape_controls(std::string(console_tail_.begin(), console_tail_.end()));
   return "; " + channel_diagnostics() + (agent_log.empty() ? "" : "; agent log: " + agent_log) +
          (tail.empty() ? "" : "; zone console: " + tail);
 }

@@ -171,6 +171,7 @@ class AgentSession {
   // pump thread only
   agent_proto::Decoder decoder_;
   std::string out_pending_;  // bytes for the channel that did not fit yet
+  bool channel_backlog_ = false;  // the last round stopped reading at its bound: more may be waiting
   TerminalResizes terminal_resizes_;
 
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/printable.hpp"
 #include "xen/log.hpp"
 
 namespace runz::xen {
@@ -23,6 +24,10 @@ constexpr size_t kConsoleTailBytes = 4096;
 constexpr size_t kAgentLogTailLines = 4;
 // Outgoing bytes above which stdin is not read (back-pressure towards the stdin writer).
 constexpr size_t kMaxPendingOutBytes = 64 * 1024;
+// Channel bytes read per pump round. A zone that keeps its ring full must not keep the pump reading: after
+// this much the round handles what it read and looks at stop, stdin and the end check before reading on, so
+// what one round holds (the bytes, their decoded events) stays bounded too.
+constexpr size_t kMaxReadBytesPerRound = 64 * 1024;
 constexpr std::chrono::milliseconds kPumpIdlePoll{1000};
 constexpr std::chrono::milliseconds kPumpBusyPoll{50};
 // how soon a resize of a host terminal reaches the zone (its size is polled, see terminal_resizes.hpp)
@@ -56,9 +61,11 @@ void AgentSession::pump() noexcept {
     try {
       pump_once();
     } catch (const std::exception& e) {
-      log_error(options_.name + ": console pump: " + e.what());
+      // what() may quote the zone's bytes (a frame that did not parse): escaped for the log and the errors
+      const std::string what = escape_controls(e.what());
+      log_error(options_.name + ": console pump: " + what);
       std::lock_guard lock(mutex_);
-      pump_failure_ = std::string("console pump: ") + e.what();
+      pump_failure_ = "console pump: " + what;
       cv_.notify_all();
       return;
     }
@@ -103,18 +110,26 @@ void AgentSession::pump_once() {
   const bool read_stdin = !stdins.empty() && out_pending_.size() < kMaxPendingOutBytes;
   if (read_stdin)
     for (const auto& [handle, fd] : stdins) fds.push_back({fd, POLLIN, 0});
-  auto wait = !out_pending_.empty() ? kPumpBusyPoll : terminals.empty() ? kPumpIdlePoll : kPumpTerminalPoll;
+  // A round that stopped reading at its bound left bytes waiting that may raise no new event: no waiting then.
+  auto wait = channel_backlog_         ? std::chrono::milliseconds{0}
+              : !out_pending_.empty() ? kPumpBusyPoll
+              : terminals.empty()     ? kPumpIdlePoll
+                                      : kPumpTerminalPoll;
   int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
   if (n < 0 && errno != EINTR) throw_errno("poll");
 
   if (fds[0].revents & POLLIN) channel_->handle_event();
   std::array<std::byte, 4096> buf{};
   std::vector<ap::Event> events;
-  for (;;) {
+  size_t round_bytes = 0;
+  channel_backlog_ = false;
+  while (!channel_backlog_) {
     size_t got = channel_->read_available(buf);
     if (got == 0) break;
     bytes_received_ += got;
     decoder_.feed(std::string_view(reinterpret_cast<const char*>(buf.data()), got), events);
+    round_bytes += got;
+    channel_backlog_ = round_bytes >= kMaxReadBytesPerRound;
   }
   bytes_undecoded_ = decoder_.pending_bytes();
   for (const ap::Event& ev : events) {
@@ -173,7 +188,8 @@ void AgentSession::on_frame(const ap::Frame& frame) {
   switch (frame.type) {
     case T::kHello: {
       auto hello = ap::parse_hello(frame.payload);
-      log_info(options_.name + ": agent " + hello.agent + " ready (kernel " + hello.kernel + ")");
+      log_info(options_.name + ": agent " + escape_controls(hello.agent) + " ready (kernel " +
+               escape_controls(hello.kernel) + ")");
       double_0f_ = hello.console_sysrq;
       std::lock_guard lock(mutex_);
       hello_ = true;
@@ -210,8 +226,8 @@ void AgentSession::on_process_frame(const ap::Frame& frame) {
     case T::kNetworkReady: p.network_ready = true; break;
     case T::kError: {
       p.error = ap::parse_error_report(frame.payload);
-      log_warning(options_.name + ": agent error for process " + std::to_string(frame.stream) + ": " + p.error->step +
-                  ": " + p.error->message);
+      log_warning(options_.name + ": agent error for process " + std::to_string(frame.stream) + ": " +
+                  escape_controls(p.error->step) + ": " + escape_controls(p.error->message));
       break;
     }
     case T::kStdout:

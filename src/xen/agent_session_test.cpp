@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -63,6 +64,29 @@ class SocketChannel final : public ByteChannel {
  private:
   UniqueFd fd_;
   std::shared_ptr<ChannelControls> controls_;
+};
+
+// A zone kernel that keeps its console ring full: every read finds more text (up to `limit` bytes in all, so
+// a pump that reads until the ring is empty still ends, and the test fails rather than hangs).
+class FloodChannel final : public ByteChannel {
+ public:
+  explicit FloodChannel(size_t limit) : limit_(limit) { REQUIRE(event_.valid()); }
+  int fd() const override { return event_.get(); }  // never signalled: the ring never empties to raise one
+  void handle_event() override {}
+  size_t read_available(std::span<std::byte> dst) override {
+    const size_t n = std::min(dst.size(), limit_ - produced.load());
+    for (size_t i = 0; i < n; ++i) dst[i] = static_cast<std::byte>(i % 64 == 63 ? '\n' : 'x');  // no frame magic
+    produced += n;
+    return n;
+  }
+  size_t write_some(std::span<const std::byte> data) override { return data.size(); }
+  std::string diagnostics() const override { return "flood"; }
+
+  std::atomic<size_t> produced{0};
+
+ private:
+  const size_t limit_;
+  UniqueFd event_{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
 };
 
 // The zone's agent as far as the session can tell: decodes the host's frames, records them and answers
@@ -407,6 +431,8 @@ TEST_CASE("a stalled agent: a timed-out request asks the zone kernel for a task 
   CHECK_THROWS_WITH_AS(h.session->exec("c1", process_args({"/bin/sh"}), zone::ZoneStdio{}, {}),
                        doctest::Contains("waiting for STARTED for process 2: timed out after 1 s"), runz::Error);
   CHECK_FALSE(h.session->has_process(2));
+  // The request's wait for the dump is short here (10 ms): on a loaded machine the keys may cross later.
+  for (int i = 0; i < 500 && h.agent->sysrq_keys().size() < 3; ++i) std::this_thread::sleep_for(10ms);
   CHECK(h.agent->sysrq_keys() == "9t1");  // console log level 9, dump tasks, level 1 again
 }
 
@@ -613,4 +639,99 @@ TEST_CASE("configure_network: no answer times out, naming what it awaited") {
   const runz::Error e = network_failure(h);
   CHECK(e.code() == ETIMEDOUT);
   CHECK(std::string(e.what()).find("waiting for NETWORK_READY for request 2: timed out after 1 s") != std::string::npos);
+}
+
+namespace {
+
+// A session over a FloodChannel whose console sink records how much text it got and in how large pieces.
+struct FloodHarness {
+  static constexpr size_t kLimit = 128u << 20;
+
+  FloodHarness() {
+    auto owned = std::make_unique<FloodChannel>(kLimit);
+    channel = owned.get();
+    AgentSessionOptions o;
+    o.name = "zone \"flood\"";
+    o.hello_timeout = 30s;
+    o.console_sink = [this](std::string_view text) {
+      total += text.size();
+      largest = std::max(largest.load(), text.size());
+    };
+    o.end_check = [this]() -> std::optional<std::string> {
+      if (ended) return "the test ended it";
+      return std::nullopt;
+    };
+    session = std::make_unique<AgentSession>(std::move(owned), std::move(o));
+  }
+  void wait_for_text(size_t bytes) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (total < bytes && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    REQUIRE(total >= bytes);
+  }
+
+  FloodChannel* channel = nullptr;  // owned by the session
+  std::atomic<size_t> total{0}, largest{0};
+  std::atomic<bool> ended{false};
+  std::unique_ptr<AgentSession> session;
+};
+
+// Bytes one pump round may read (kMaxReadBytesPerRound), plus one read's buffer past it.
+constexpr size_t kRoundBound = 64 * 1024 + 4096;
+
+}  // namespace
+
+TEST_CASE("a console that never empties: its text goes on in bounded pieces and the session still stops") {
+  FloodHarness h;
+  h.wait_for_text(1u << 20);
+  const auto before = std::chrono::steady_clock::now();
+  h.session.reset();
+  CHECK(std::chrono::steady_clock::now() - before < 2s);
+  CHECK(h.largest <= kRoundBound);
+  CHECK(h.total < FloodHarness::kLimit);  // stopped with the ring still full
+}
+
+TEST_CASE("a console that never empties: the end check is still asked and fails what waits") {
+  FloodHarness h;
+  h.wait_for_text(1u << 20);
+  h.ended = true;
+  const auto before = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(h.session->wait_hello(), doctest::Contains("the test ended it"), runz::Error);
+  CHECK(std::chrono::steady_clock::now() - before < 2s);
+  CHECK(h.channel->produced < FloodHarness::kLimit);
+  CHECK(h.largest <= kRoundBound);
+}
+
+TEST_CASE("the zone's text reaches an error message with its control bytes escaped") {
+  SUBCASE("an agent ERROR") {
+    Harness h([](FakeAgent& agent, const ap::Frame& f) {
+      if (f.type != ap::MessageType::kCreate) return false;
+      agent.send(ap::encode(f.stream, ap::ErrorReport{"mount\r\n", EPERM, "\x1b[2Jgone\x07\nforged: line\x7f"}));
+      return true;
+    });
+    h.agent->hello();
+    h.session->wait_hello();
+    try {
+      h.session->create(kMainHandle, create_for("c1"));
+      FAIL("create returned");
+    } catch (const runz::Error& e) {
+      CHECK(std::string(e.what()) == "zone agent: mount\\x0d\\x0a: \\x1b[2Jgone\\x07\\x0aforged: line\\x7f");
+    }
+  }
+  SUBCASE("agent LOG lines and console text in a timeout's note") {
+    Harness h([](FakeAgent&, const ap::Frame& f) { return f.type == ap::MessageType::kCreate; }, 1s);
+    h.agent->hello();
+    h.session->wait_hello();
+    h.agent->send(ap::MessageType::kLog, ap::kZoneStream, "\x1b]0;title\x07");
+    h.agent->send("\x1b[31mred console\r\n");
+    try {
+      h.session->create(kMainHandle, create_for("c1"));
+      FAIL("create returned");
+    } catch (const runz::Error& e) {
+      const std::string what = e.what();
+      CHECK(what.find("agent log: \\x1b]0;title\\x07") != std::string::npos);
+      CHECK(what.find("\\x1b[31mred console\\x0d\\x0a") != std::string::npos);
+      CHECK(std::none_of(what.begin(), what.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
+    }
+  }
 }
