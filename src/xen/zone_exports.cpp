@@ -45,19 +45,21 @@ std::filesystem::path find_p9_backend() {
               ENOENT);
 }
 
-// One export: the device the zone sees and the backend's --export argument for it.
+// One export: the device the zone sees and the backend's arguments for it (backend_config.hpp), the host
+// path as one argument of its own.
 struct Export {
   devices::P9fsDevice device;
-  std::string backend_spec;  // DEVID:TAG:HOSTPATH[:ro][:file=NAME]
+  std::vector<std::string> backend_args;  // --export DEVID:TAG --path HOSTPATH [--ro] [--file NAME]
 };
 
 // A container's rootfs (tag <prefix>rootfs), then each bind mount's source (<prefix>m0, m1, ...).
 std::vector<Export> container_exports(const zone::ZoneConfig& cfg, DomId domid, uint32_t first_devid,
                                       const std::string& prefix) {
   auto make = [&](uint32_t devid, std::string tag, const std::string& path, bool ro, std::optional<std::string> file) {
-    std::string spec = std::to_string(devid) + ":" + tag + ":" + path + (ro ? ":ro" : "");
-    if (file) spec += ":file=" + *file;
-    return Export{devices::P9fsDevice{domid, devid, std::move(tag), 0}, std::move(spec)};
+    std::vector<std::string> args = {"--export", std::to_string(devid) + ":" + tag, "--path", path};
+    if (ro) args.push_back("--ro");
+    if (file) args.insert(args.end(), {"--file", *file});
+    return Export{devices::P9fsDevice{domid, devid, std::move(tag), 0}, std::move(args)};
   };
   std::vector<Export> out;
   out.push_back(make(first_devid, rootfs_tag(prefix), cfg.rootfs.string(), cfg.config.root.readonly, std::nullopt));
@@ -134,8 +136,7 @@ ContainerExports ContainerExports::start(XsHandle& xs, DomId domid, const zone::
   made.domid_ = domid;
   made.next_devid_ = first_devid + static_cast<uint32_t>(exports.size());
   for (const Export& e : exports) {
-    argv.push_back("--export");
-    argv.push_back(e.backend_spec);
+    argv.insert(argv.end(), e.backend_args.begin(), e.backend_args.end());
     devs.push_back(e.device);
     made.devices_.push_back(zone::ZoneDevice{std::string(devices::kP9fsKind), e.device.devid});
   }

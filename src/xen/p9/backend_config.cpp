@@ -10,7 +10,7 @@ namespace runz::p9 {
 
 const char* const kBackendUsage =
     "usage: runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] "
-    "--export DEVID:TAG:HOSTPATH[:ro][:file=NAME] [--export ...]";
+    "--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]";
 
 namespace {
 constexpr size_t kMaxTagBytes = 31;
@@ -35,35 +35,13 @@ bool valid_tag(std::string_view tag) {
 }
 }  // namespace
 
-ExportSpec parse_export_spec(std::string_view value) {
+ExportSpec parse_export_id(std::string_view value) {
   ExportSpec spec;
-  const auto c1 = value.find(':');
-  const auto c2 = c1 == std::string_view::npos ? c1 : value.find(':', c1 + 1);
-  if (c2 == std::string_view::npos) bad("--export " + quoted(value) + ": expected DEVID:TAG:HOSTPATH");
-  spec.devid = parse_number(value.substr(0, c1), "devid");
-  spec.tag = std::string(value.substr(c1 + 1, c2 - c1 - 1));
+  const auto colon = value.find(':');
+  if (colon == std::string_view::npos) bad("--export " + quoted(value) + ": expected DEVID:TAG");
+  spec.devid = parse_number(value.substr(0, colon), "devid");
+  spec.tag = std::string(value.substr(colon + 1));
   if (!valid_tag(spec.tag)) bad("tag " + quoted(spec.tag) + ": 1-31 characters of [A-Za-z0-9._-]");
-  std::string_view rest = value.substr(c2 + 1);
-  // Options come last; peel them off the end.
-  for (int i = 0; i < 2; ++i) {
-    const auto colon = rest.rfind(':');
-    if (colon == std::string_view::npos) break;
-    const std::string_view opt = rest.substr(colon + 1);
-    if (opt == "ro" && !spec.read_only) {
-      spec.read_only = true;
-    } else if (opt.substr(0, 5) == "file=" && !spec.file_name) {
-      spec.file_name = std::string(opt.substr(5));
-      if (spec.file_name->empty() || *spec.file_name == "." || *spec.file_name == ".." ||
-          spec.file_name->find('/') != std::string::npos) {
-        bad("file name " + quoted(*spec.file_name) + " must be one path component");
-      }
-    } else {
-      break;
-    }
-    rest = rest.substr(0, colon);
-  }
-  if (rest.empty() || rest[0] != '/') bad("host path " + quoted(rest) + " must be absolute");
-  spec.host_path = std::string(rest);
   return spec;
 }
 
@@ -82,7 +60,23 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
     } else if (a == "--backend-domid") {
       cfg.backend_domid = parse_number(value(), "backend domid");
     } else if (a == "--export") {
-      cfg.exports.push_back(parse_export_spec(value()));
+      cfg.exports.push_back(parse_export_id(value()));
+    } else if (a == "--path" || a == "--ro" || a == "--file") {
+      if (cfg.exports.empty()) bad(a + " must follow an --export");
+      ExportSpec& e = cfg.exports.back();
+      if (a == "--ro") {
+        e.read_only = true;
+      } else if (a == "--path") {
+        if (!e.host_path.empty()) bad("--export " + quoted(e.tag) + " has two --path");
+        e.host_path = value();
+        if (e.host_path.empty() || e.host_path[0] != '/') bad("host path " + quoted(e.host_path) + " must be absolute");
+      } else {
+        if (e.file_name) bad("--export " + quoted(e.tag) + " has two --file");
+        e.file_name = value();
+        if (e.file_name->empty() || *e.file_name == "." || *e.file_name == ".." ||
+            e.file_name->find('/') != std::string::npos)
+          bad("file name " + quoted(*e.file_name) + " must be one path component");
+      }
     } else if (a == "--no-seccomp") {
       cfg.seccomp = false;
     } else {
@@ -95,6 +89,7 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
   std::set<uint32_t> devids;
   std::set<std::string> tags;
   for (const auto& e : cfg.exports) {
+    if (e.host_path.empty()) bad("--export " + quoted(e.tag) + " has no --path");
     if (!devids.insert(e.devid).second) bad("devid " + std::to_string(e.devid) + " exported twice");
     if (!tags.insert(e.tag).second) bad("tag " + quoted(e.tag) + " exported twice");
   }

@@ -1,7 +1,8 @@
 // Configuration of one runz-p9-backend process (one guest domain, any number of exports), from argv:
 //   runz-p9-backend --domid N [--backend-domid B] [--no-seccomp]
-//                   --export DEVID:TAG:HOSTPATH[:ro][:file=NAME] [--export ...]
-// HOSTPATH may itself contain ':' (the optional suffixes are taken from the end). With file=NAME,
+//                   --export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]
+// --path, --ro and --file belong to the --export before them. The host path is one argument, taken as it
+// is: a path that ends in ":ro" or ":file=x" is just a path (nothing is peeled off a string). With --file,
 // HOSTPATH is a regular file served as the only entry NAME of a synthetic directory.
 #pragma once
 
@@ -28,8 +29,9 @@ struct BackendConfig {
   std::vector<ExportSpec> exports;
 };
 
-// Parses one --export value. Throws runz::Error (EINVAL) naming what is wrong.
-ExportSpec parse_export_spec(std::string_view value);
+// Parses one --export value, DEVID:TAG (the path and options come in their own arguments). Throws
+// runz::Error (EINVAL) naming what is wrong.
+ExportSpec parse_export_id(std::string_view value);
 // Parses argv (without argv[0]). Throws runz::Error (EINVAL) with a usage hint.
 BackendConfig parse_backend_args(const std::vector<std::string>& args);
 

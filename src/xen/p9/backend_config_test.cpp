@@ -6,43 +6,56 @@
 
 using namespace runz::p9;
 
-TEST_CASE("--export values") {
-  auto a = parse_export_spec("0:rootfs:/var/lib/b/rootfs");
+TEST_CASE("an export's id, path and options are separate arguments") {
+  auto cfg = parse_backend_args({"--domid", "5", "--export", "0:rootfs", "--path", "/var/lib/b/rootfs", "--export",
+                                 "2:m1", "--path", "/run/x/hosts", "--ro", "--file", "hosts", "--no-seccomp"});
+  CHECK(cfg.domid == 5);
+  REQUIRE(cfg.exports.size() == 2);
+  CHECK_FALSE(cfg.seccomp);
+  const ExportSpec& a = cfg.exports[0];
   CHECK(a.devid == 0);
   CHECK(a.tag == "rootfs");
   CHECK(a.host_path == "/var/lib/b/rootfs");
   CHECK_FALSE(a.read_only);
   CHECK_FALSE(a.file_name.has_value());
-  auto b = parse_export_spec("2:m1:/run/x/hosts:ro:file=hosts");
+  const ExportSpec& b = cfg.exports[1];
   CHECK(b.read_only);
   CHECK(b.file_name == std::string("hosts"));
   CHECK(b.host_path == "/run/x/hosts");
-  auto c = parse_export_spec("3:m2:/a:b/c:file=f:ro");
-  CHECK(c.host_path == "/a:b/c");
-  CHECK(c.read_only);
-  CHECK(c.file_name == std::string("f"));
-  auto d = parse_export_spec("4:m3:/odd:path");
-  CHECK(d.host_path == "/odd:path");
-  for (const char* bad : {"", "0", "0:rootfs", "x:rootfs:/a", "0::/a", "0:bad/tag:/a", "0:rootfs:relative",
-                          "0:rootfs:/a:file=", "0:rootfs:/a:file=..", "0:rootfs:/a:file=a/b",
-                          "0:0123456789012345678901234567890123:/a"}) {
+}
+
+TEST_CASE("a host path that looks like options is served as that path") {
+  // the old DEVID:TAG:HOSTPATH[:ro][:file=NAME] form peeled these off and served /data instead
+  for (const char* path : {"/data:ro", "/data:file=x", "/a:b/c:file=f:ro", "/odd:path"}) {
+    auto cfg = parse_backend_args({"--domid", "5", "--export", "0:m0", "--path", path});
+    CAPTURE(path);
+    CHECK(cfg.exports[0].host_path == path);
+    CHECK_FALSE(cfg.exports[0].read_only);
+    CHECK_FALSE(cfg.exports[0].file_name.has_value());
+  }
+}
+
+TEST_CASE("bad export ids") {
+  for (const char* bad : {"", "0", "x:rootfs", "0:", "0:bad/tag", "0:rootfs:/a", "0:0123456789012345678901234567890123"}) {
     CAPTURE(bad);
-    CHECK_THROWS_AS(parse_export_spec(bad), runz::Error);
+    CHECK_THROWS_AS(parse_export_id(bad), runz::Error);
   }
 }
 
 TEST_CASE("argv") {
-  auto cfg = parse_backend_args({"--domid", "5", "--export", "0:rootfs:/r", "--export", "1:m0:/h:ro:file=hosts",
-                                 "--no-seccomp"});
-  CHECK(cfg.domid == 5);
-  CHECK(cfg.exports.size() == 2);
-  CHECK_FALSE(cfg.seccomp);
   using V = std::vector<std::string>;
-  for (const V& bad : {V{}, V{"--export", "0:r:/r"}, V{"--domid", "0", "--export", "0:r:/r"}, V{"--domid", "5"},
-                       V{"--domid"}, V{"--domid", "5", "--export", "0:r:/r", "--export", "0:s:/s"},
-                       V{"--domid", "5", "--export", "0:r:/r", "--export", "1:r:/s"},
-                       V{"--domid", "5", "--export", "0:r:/r", "--bogus"},
-                       V{"--domid", "5", "--export", "0:r:/r", "--write-nodes"}}) {
+  for (const V& bad : {V{}, V{"--export", "0:r", "--path", "/r"}, V{"--domid", "0", "--export", "0:r", "--path", "/r"},
+                       V{"--domid", "5"}, V{"--domid"}, V{"--domid", "5", "--export", "0:r"},
+                       V{"--domid", "5", "--path", "/r"}, V{"--domid", "5", "--ro", "--export", "0:r", "--path", "/r"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "relative"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--path", "/s"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--file", ".."},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--file", "a/b"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--file", ""},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--export", "0:s", "--path", "/s"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--export", "1:r", "--path", "/s"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--bogus"},
+                       V{"--domid", "5", "--export", "0:r", "--path", "/r", "--write-nodes"}}) {
     CHECK_THROWS_AS(parse_backend_args(bad), runz::Error);
   }
 }
