@@ -159,6 +159,7 @@ iperf3_mbps() {
 }
 rr_value() { awk -v k="$2" '$1 == k {print $2; exit}' "$1"; }
 measure() { # measure ITERATION RUNTIME
+  tput_fwd="" tput_rev=""
   i=$1 rt=$2 a=$(ip_of "$2") r=$LOGS/$2-$1
   for dir in fwd rev; do
     flag=""
@@ -173,7 +174,7 @@ measure() { # measure ITERATION RUNTIME
       return 1
     fi
     sample "$i" "$rt" "tput_${dir}_mbps" "$mbps"
-    eval "tput_$dir=\$mbps"
+    if [ "$dir" = fwd ]; then tput_fwd=$mbps; else tput_rev=$mbps; fi
   done
   if ! timeout 300 "$RR" client "$a" "$RR_PORT" "$RR_COUNT" >"$r.rr" 2>&1; then
     failed "$rt iteration $i: tcp-rr"
@@ -226,7 +227,7 @@ cleanup() {
   for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
     for d in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do left="$left xenstore-backend:$t/$d"; done
   done
-  # the directory node itself, with no domain under it, stays (as backend/9pfs does): said, not a failure
+  # the directory node itself, with no domain under it, stays after the zone: said, not a failure
   xenstore-exists /local/domain/0/backend/vif 2>/dev/null &&
     log "note: /local/domain/0/backend/vif remains as an empty node (no vif of any domain under it)"
   for p in $(pids_named runz) $(pids_named runz-p9-backend) $(pids_named iperf3) $(pids_named tcp-rr); do
