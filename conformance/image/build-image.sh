@@ -127,10 +127,12 @@ else
 fi
 
 # 1b. Container clients from their .debs (downloaded, never installed: docker.io's would start a daemon on
-# this machine): the programs the docker and podman suites drive with runz as their runtime. Their shared
-# libraries come from the host like everyone's (scripts/deps.sh installs the ones nothing else pulls in).
+# this machine): the programs the docker and podman suites drive with runz as their runtime, and iperf3 for
+# bench/net (its package asks debconf about a daemon; libiperf0 is a plain library). Their shared libraries
+# come from the host like everyone's (scripts/deps.sh installs the ones nothing else pulls in).
 CLIENTS="docker.io:/usr/sbin/dockerd,/usr/bin/docker,/usr/sbin/docker-proxy podman:/usr/bin/podman conmon:/usr/bin/conmon
-  containernetworking-plugins:/usr/lib/cni/bridge,/usr/lib/cni/host-local,/usr/lib/cni/loopback"
+  containernetworking-plugins:/usr/lib/cni/bridge,/usr/lib/cni/host-local,/usr/lib/cni/loopback
+  iperf3:/usr/bin/iperf3"
 CLIENT_DEBS=() CLIENT_FILES=() CLIENT_PATHS=() # the .debs; extracted files; their paths in the image
 for c in $CLIENTS; do
   pkg=${c%%:*} files=${c#*:}
