@@ -50,13 +50,6 @@ ip_of() { case $1 in runz) echo 10.99.0.2 ;; runc) echo 10.99.0.3 ;; esac; }
 netns_of() { echo "/run/netns/bench-$1"; }
 veth_of() { echo "vb$1"; } # dom0's end of the runtime's veth, on the bridge
 id_of() { echo "bench-net-$1"; }
-# pids_named NAME: pids of processes whose comm is NAME (dom0's busybox has no pgrep)
-pids_named() {
-  for _d in /proc/[0-9]*; do
-    [ "$(cat "$_d/comm" 2>/dev/null)" = "$1" ] && echo "${_d#/proc/}"
-  done
-  return 0
-}
 
 # ---- the bundles: iperf3 with its shared libraries (as dom0 has them), tcp-rr, busybox -------------------------
 LDSO=/lib64/ld-linux-x86-64.so.2

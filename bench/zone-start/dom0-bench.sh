@@ -35,7 +35,7 @@ mkdir -p "$LOGS" "$W"
 
 FAILED=0
 no_domains() { [ -z "$(other_domains)" ]; }
-no_backend() { ! pgrep -f runz-p9-backend >/dev/null; }
+no_backend() { [ -z "$(pids_matching '^[^ ]*runz-p9-backend')" ]; }
 cleanup() {
   for d in "$ROOT"/*; do [ -d "$d" ] && runz --root "$ROOT" delete --force "${d##*/}" >/dev/null 2>&1; done
   for d in $(other_domains); do

@@ -28,6 +28,23 @@ xenstore_domids() { xenstore-list /local/domain 2>/dev/null; }
 http_body() {
   printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" | nc -w 10 "$1" "$2" 2>/dev/null | sed '1,/^\r*$/d'
 }
+# pids_named NAME: pids of processes whose comm is NAME (dom0's busybox has no pgrep)
+pids_named() {
+  for _d in /proc/[0-9]*; do
+    [ "$(cat "$_d/comm" 2>/dev/null)" = "$1" ] && echo "${_d#/proc/}"
+  done
+  return 0
+}
+# pids_matching ERE: pids whose command line matches (dom0 has no pgrep); never this shell or its children
+pids_matching() {
+  for _p in /proc/[0-9]*; do
+    _pid=${_p#/proc/}
+    [ "$_pid" = "$$" ] && continue
+    _cmd=$({ tr '\0' ' ' <"$_p/cmdline"; } 2>/dev/null) || continue  # (a process may be gone by now)
+    echo "$_cmd" | grep -Eq "$1" && ! echo "$_cmd" | grep -q 'pids_matching' && echo "$_pid"
+  done
+  return 0
+}
 # vifs_left: zone NICs left behind: netback interfaces in dom0's namespace, vif backends in xenstore
 vifs_left() {
   { ip -o link show 2>/dev/null | grep -o 'vif[0-9]*\.[0-9]*'; xenstore-list /local/domain/0/backend/vif 2>/dev/null; } |

@@ -208,16 +208,6 @@ check_shell_session() {
 
 runz_domains() { other_domains | grep '^runz-'; }
 no_runz_domain() { [ -z "$(runz_domains)" ]; }
-# pids_matching ERE: pids whose command line matches (dom0 has no pgrep); never this shell or its children
-pids_matching() {
-  for _p in /proc/[0-9]*; do
-    _pid=${_p#/proc/}
-    [ "$_pid" = "$$" ] && continue
-    _cmd=$(tr '\0' ' ' <"$_p/cmdline" 2>/dev/null) || continue
-    echo "$_cmd" | grep -Eq "$1" && ! echo "$_cmd" | grep -q 'pids_matching' && echo "$_pid"
-  done
-  return 0
-}
 shim_procs() { pids_matching '^[^ ]*containerd-shim-runz-v2 '; }
 no_shim() { [ -z "$(shim_procs)" ]; }
 

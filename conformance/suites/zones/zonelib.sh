@@ -11,13 +11,6 @@ busybox_bundle() {
   done
 }
 
-# pids_named NAME: pids of processes whose comm is NAME (dom0's busybox has no pgrep)
-pids_named() {
-  for _d in /proc/[0-9]*; do
-    [ "$(cat "$_d/comm" 2>/dev/null)" = "$1" ] && echo "${_d#/proc/}"
-  done
-  return 0
-}
 
 # runz_leftovers ROOT: prints one line per thing a container left behind (empty = clean): domains other
 # than dom0 (xl and xenstore), runz processes (monitors keep runz's name), 9pfs backends, xenstore backend
