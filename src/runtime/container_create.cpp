@@ -10,6 +10,7 @@
 #include "runtime/hooks.hpp"
 #include "runtime/monitor_client.hpp"
 #include "runtime/monitor_launch.hpp"
+#include "runtime/namespace_checks.hpp"
 #include "spec/features.hpp"
 #include "spec/parse.hpp"
 #include "spec/pod.hpp"
@@ -104,7 +105,7 @@ HostProcess create_container(const Runtime& rt, const CreateOptions& options) {
   const std::filesystem::path bundle = std::filesystem::absolute(options.bundle).lexically_normal();
   const spec::Config config = spec::load_config(bundle);
   const spec::Process& process = spec::require_process(config);
-  check_network_namespace(config);
+  check_namespaces(config);
   // Before anything is written under --root. Whatever the errno, a host that cannot run zones is a
   // precondition the caller cannot fix by retrying.
   try {

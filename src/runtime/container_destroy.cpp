@@ -29,13 +29,12 @@ void destroy_container(const Runtime& rt, std::string_view id, const ContainerLo
     rt.log.debug("container " + name + ": cleanup zone domid " + std::to_string(record.zone->domid));
     rt.factory.cleanup(*record.zone);
   }
-  if (!(record.exit && record.exit->poststop_done)) {
-    try {
-      const spec::Config config = load_saved_config(rt.store, id);
-      run_hooks(config.hooks, HookPoint::Poststop, state_json(record, Status::Stopped));
-    } catch (const std::exception& e) {
-      rt.log.warn("container " + name + ": " + e.what());
-    }
+  // As runc: poststop hooks run at delete, once the zone is gone, whenever the process ended.
+  try {
+    const spec::Config config = load_saved_config(rt.store, id);
+    run_hooks(config.hooks, HookPoint::Poststop, state_json(record, Status::Stopped));
+  } catch (const std::exception& e) {
+    rt.log.warn("container " + name + ": " + e.what());
   }
   rt.store.remove(id, lock);
 }

@@ -60,7 +60,7 @@ TEST_CASE("status is re-derived from facts, not read from state.json") {
   record.status = Status::Paused;
   CHECK(derive_status(record, true) == Status::Paused);
 
-  record.exit = ExitRecord{ZoneExit{143, 15}, false};
+  record.exit = ExitRecord{ZoneExit{143, 15}};
   CHECK(derive_status(record, true) == Status::Stopped);  // exit recorded, monitor still tearing down
 }
 
@@ -114,7 +114,7 @@ TEST_CASE("load_container does not ask the factory when the answer cannot matter
   CHECK(load_container(store, factory, "dead").status == Status::Stopped);
 
   save_container(store, "exited", Status::Running);
-  store.save_exit("exited", ExitRecord{ZoneExit{0, std::nullopt}, false});
+  store.save_exit("exited", ExitRecord{ZoneExit{0, std::nullopt}});
   CHECK(load_container(store, factory, "exited").status == Status::Stopped);
 
   save_container(store, "new", Status::Creating);

@@ -12,16 +12,6 @@ const spec::Namespace* network_namespace(const spec::Config& config) {
   return nullptr;
 }
 
-void check_network_namespace(const spec::Config& config) {
-  const spec::Namespace* ns = network_namespace(config);
-  if (ns == nullptr || ns->path.empty()) return;
-  try {
-    net::open_netns(ns->path);
-  } catch (const Error& e) {
-    throw e.with_context("config.json: linux.namespaces: network").with_kind(ErrorKind::InvalidArgument);
-  }
-}
-
 UniqueFd enter_container_netns(const spec::Config& config) {
   const spec::Namespace* ns = network_namespace(config);
   if (ns == nullptr) return UniqueFd{};

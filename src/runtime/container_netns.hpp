@@ -16,9 +16,6 @@ namespace runz::runtime {
 // The network entry of the config's namespaces, or nullptr (host network).
 const spec::Namespace* network_namespace(const spec::Config& config);
 
-// For `create`, before anything is made: a given path must be a network namespace (the error names it).
-void check_network_namespace(const spec::Config& config);
-
 // Puts the calling process (the monitor, still single-threaded) into the container's network namespace.
 // Returns dom0's own, where the zone's backend interfaces appear; invalid when the config has none.
 UniqueFd enter_container_netns(const spec::Config& config);

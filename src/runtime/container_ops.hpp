@@ -76,8 +76,8 @@ struct ExecOptions {
 int exec_container(const Runtime& rt, const ExecOptions& options);
 
 // Tear down what is left of a container (shared by create's failure path and delete): SIGKILL a live
-// monitor (checked by start time), ZoneFactory::cleanup of the recorded zone, poststop hooks if the monitor
-// did not run them, remove the state dir. Call with the container's lock held.
+// monitor (checked by start time), ZoneFactory::cleanup of the recorded zone, the poststop hooks (as runc's
+// destroy), remove the state dir. Call with the container's lock held.
 void destroy_container(const Runtime& rt, std::string_view id, const ContainerLock& lock);
 
 // `runz spec`: writes runc's default config.json into `bundle`; refuses to overwrite one.

@@ -4,8 +4,8 @@
 //   prestart, createRuntime, createContainer  `create`, after the zone is built, before create returns
 //   startContainer                            `start`, before the process is started
 //   poststart                                 `start`, after the process started (failures: warnings)
-//   poststop                                  the monitor after the process exited, or `delete`
-//                                             (failures: warnings)
+//   poststop                                  `delete`, once the zone is gone, as runc (failures:
+//                                             warnings)
 #pragma once
 
 #include <string>

@@ -330,7 +330,7 @@ void Monitor::add_container(const json& request, std::vector<UniqueFd> fds, Uniq
 }
 
 int Monitor::finish() {
-  ExitRecord record{exit_, false};
+  ExitRecord record{exit_};
   try {
     ctx_.store.save_exit(id_, record);
   } catch (const std::exception& e) {
@@ -341,19 +341,6 @@ int Monitor::finish() {
   network_follower_.reset();
   zone_.reset();  // destroys the zone, synchronously (a pod's containers hear they were killed)
   members_.clear();
-
-  try {
-    const ContainerRecord container = ctx_.store.load(id_);
-    run_hooks(ctx_.config.config.hooks, HookPoint::Poststop, state_json(container, Status::Stopped));
-  } catch (const std::exception& e) {
-    ctx_.log.warn("container " + id_ + ": " + e.what());
-  }
-  record.poststop_done = true;
-  try {
-    ctx_.store.save_exit(id_, record);
-  } catch (const std::exception& e) {
-    ctx_.log.error("monitor of " + id_ + ": record exit: " + e.what());
-  }
 
   json answer = {{"ok", true}, {"exitStatus", exit_.status}};
   if (exit_.signal) answer["signal"] = *exit_.signal;

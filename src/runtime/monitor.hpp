@@ -4,7 +4,7 @@
 //      zone.json through on_record), listens on monitor.sock, then reports "ready" over the ready pipe
 //      ({"ok":true,"pid":..,"startTime":..} or {"ok":false,"error":".."}) and closes it;
 //   2. serves monitor.sock (monitor_client.hpp) from one thread, while another waits in Zone::wait_exit();
-//   3. on exit: records exit.json, stops listening, destroys the zone, runs poststop hooks, answers "wait"
+//   3. on exit: records exit.json, stops listening, destroys the zone, answers "wait"
 //      requests and exits with the container's exit status (so a subreaper such as containerd's shim sees
 //      the container's status as the monitor's).
 // It never takes the container lock: CLI commands hold it while they talk to the monitor.

@@ -32,7 +32,7 @@ json to_json(const ZoneRecord& record) {
 }
 
 json to_json(const ExitRecord& record) {
-  json out = {{"status", record.exit.status}, {"poststopDone", record.poststop_done}};
+  json out = {{"status", record.exit.status}};
   if (record.exit.signal) out["signal"] = *record.exit.signal;
   return out;
 }
@@ -68,7 +68,6 @@ ExitRecord exit_record_from_json(const json& document) {
   ExitRecord record;
   record.exit.status = field<int>(document, "status");
   if (document.contains("signal")) record.exit.signal = field<int>(document, "signal");
-  record.poststop_done = field<bool>(document, "poststopDone");
   return record;
 }
 

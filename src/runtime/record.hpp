@@ -2,7 +2,7 @@
 //   state.json    the CLI (under the container lock): ContainerRecord
 //   monitor.json  the monitor, once, at its start: its pid + start time
 //   zone.json     the monitor, each time the zone made a resource (ZoneFactory's on_record)
-//   exit.json     the monitor, when the container's process exited (and again once poststop hooks ran)
+//   exit.json     the monitor, when the container's process exited
 // Every write is atomic (atomic_file.hpp), so single writers need no lock against readers, and the monitor
 // never waits on the container lock (which a CLI command may hold while it talks to the monitor).
 #pragma once
@@ -21,7 +21,6 @@ namespace runz::runtime {
 // How the process ended, as the monitor saw it.
 struct ExitRecord {
   ZoneExit exit;
-  bool poststop_done = false;  // poststop hooks already ran (delete must not run them again)
 };
 
 struct ContainerRecord {

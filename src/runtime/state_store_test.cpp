@@ -63,7 +63,7 @@ TEST_CASE("records round-trip, and the monitor's files win") {
   CHECK_FALSE(loaded.zone);
 
   store.save_zone("c1", ZoneRecord{7, "uuid-1", {HostProcess{99, 100}}, {ZoneDevice{"9pfs", 2}}});
-  store.save_exit("c1", ExitRecord{ZoneExit{143, 15}, true});
+  store.save_exit("c1", ExitRecord{ZoneExit{143, 15}});
   loaded = store.load("c1");
   REQUIRE(loaded.zone);
   CHECK(loaded.zone->domid == 7);
@@ -73,7 +73,6 @@ TEST_CASE("records round-trip, and the monitor's files win") {
   REQUIRE(loaded.exit);
   CHECK(loaded.exit->exit.status == 143);
   CHECK(*loaded.exit->exit.signal == 15);
-  CHECK(loaded.exit->poststop_done);
 
   CHECK(store.list() == std::vector<std::string>{"c1"});
   CHECK_THROWS_AS(store.load("nope"), ContainerNotExist);
