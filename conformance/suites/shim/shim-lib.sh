@@ -134,7 +134,7 @@ build_layer() {
   rm -rf "$R"
   mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/etc"
   cp /bin/busybox "$R/bin/busybox" || fail "no /bin/busybox in dom0"
-  for a in sh echo cat sleep ls ps true false id hostname uname mkdir ip ping nc printf sed httpd; do ln -s busybox "$R/bin/$a"; done
+  for a in sh echo cat sleep ls ps true false id hostname uname mkdir ip ping nc printf sed httpd nslookup; do ln -s busybox "$R/bin/$a"; done
   LAYER_TAR=$RUNZ_TEST_TMP/layer.tar
   (cd "$R" && tar -cf "$LAYER_TAR" bin proc dev sys tmp etc) || fail "tar layer"
   LAYER_DIGEST=$(sha256 "$LAYER_TAR")
