@@ -50,7 +50,7 @@ for layer in "${!DIR[@]}"; do
     bad=1
   done < <(grep -rnE '^#include "[a-z0-9-]+/' "${DIR[$layer]}" --include=*.cpp --include=*.hpp 2>/dev/null)
 done
-declare -A XEN_SUB_MAY=([src/xen/p9]="xen/p9/ xen/devices/p9fs_layout.hpp xen/xs.hpp xen/gnttab.hpp xen/evtchn.hpp"
+declare -A XEN_SUB_MAY=([src/xen/p9]="xen/p9/ xen/devices/p9fs_layout.hpp xen/devices/xenbus_state.hpp xen/xs.hpp xen/gnttab.hpp xen/evtchn.hpp"
                        [src/xen/devices]="xen/devices/ xen/xs.hpp xen/log.hpp")
 for sub in "${!XEN_SUB_MAY[@]}"; do
   while IFS=: read -r file line text; do

@@ -11,7 +11,7 @@
 #include "net/netlink.hpp"
 #include "net/netns.hpp"
 #include "net/tc_redirect.hpp"
-#include "xen/devices/p9fs_layout.hpp"
+#include "xen/devices/xenbus_state.hpp"
 #include "xen/devices/vif.hpp"
 #include "xen/log.hpp"
 

@@ -10,18 +10,13 @@
 #include <cstdint>
 #include <string>
 
-extern "C" {
-#include <xen/io/xenbus.h>
-}
+#include "xen/devices/xenbus_state.hpp"
 
 namespace runz::xen::devices {
 
 inline constexpr uint32_t kP9fsMaxRings = 4;  // Linux uses 2
 inline constexpr const char* kP9fsTransportVersions = "1";
 inline constexpr uint32_t kP9fsMaxRingPageOrder = 9;  // 512 data pages: the most the interface page can list
-
-// A xenbus state as its xenstore `state` node holds it (a decimal number).
-inline std::string xenbus_state_value(XenbusState s) { return std::to_string(static_cast<unsigned>(s)); }
 
 inline std::string p9fs_frontend_path(uint32_t domid, uint32_t devid) {
   return "/local/domain/" + std::to_string(domid) + "/device/9pfs/" + std::to_string(devid);

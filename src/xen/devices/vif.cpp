@@ -1,6 +1,6 @@
 #include "xen/devices/vif.hpp"
 
-#include "xen/devices/p9fs_layout.hpp"
+#include "xen/devices/xenbus_state.hpp"
 
 namespace runz::xen::devices {
 
