@@ -34,11 +34,7 @@ void add_p9fs_devices(XsHandle& xs, std::span<const P9fsDevice> devices) {
 }
 
 void remove_p9fs_device(XsHandle& xs, DomId domid, uint32_t devid, DomId backend_domid) {
-  xs.rm(p9fs_frontend_path(domid, devid));
-  xs.rm(p9fs_backend_path(backend_domid, domid, devid));
-  // The per-domain backend directory goes with its last device.
-  const std::string dir = p9fs_backend_dir(backend_domid, domid);
-  if (xs.directory(dir).empty()) xs.rm(dir);
+  remove_device_nodes(xs, p9fs_frontend_path(domid, devid), p9fs_backend_path(backend_domid, domid, devid));
 }
 
 }  // namespace runz::xen::devices

@@ -56,10 +56,7 @@ void mark_vif_connected(XsHandle& xs, DomId domid, uint32_t devid, DomId backend
 }
 
 void remove_vif_device(XsHandle& xs, DomId domid, uint32_t devid, DomId backend_domid) {
-  xs.rm(vif_frontend_path(domid, devid));
-  xs.rm(vif_backend_path(backend_domid, domid, devid));
-  const std::string dir = vif_backend_dir(backend_domid, domid);
-  if (xs.directory(dir).empty()) xs.rm(dir);
+  remove_device_nodes(xs, vif_frontend_path(domid, devid), vif_backend_path(backend_domid, domid, devid));
 }
 
 }  // namespace runz::xen::devices

@@ -23,4 +23,10 @@ struct XsNode {
 // transaction, so a frontend or backend never sees half a device.
 void write_nodes(const XsOps& ops, const std::vector<XsNode>& nodes);
 
+// Removes one device's frontend and backend nodes, and the backend directories above it
+// (…/backend/<kind>/<domid> and …/backend/<kind>) once they hold nothing else, so the last zone gone leaves
+// dom0's xenstore as it was before the first. One transaction: a zone adding a device of the same kind at
+// that moment conflicts with the emptiness check instead of losing its nodes.
+void remove_device_nodes(XsHandle& xs, const std::string& frontend, const std::string& backend);
+
 }  // namespace runz::xen::devices
