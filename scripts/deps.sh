@@ -14,6 +14,7 @@ PKGS=(
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils  # the emulated Xen host
   busybox-static cpio zstd xz-utils kmod                         # dom0 / zone initramfs contents and tools
   containerd libdevmapper1.02.1 libgpgme11 libsubid4           # client tests in the emulated host (the libraries: dockerd and podman, taken from their .debs)
+  iptables                                                      # dom0's iptables (nf_tables): Docker, Podman and CNI portmap NAT
   libiperf0                                                     # bench/net: iperf3's library (iperf3 itself is taken from its .deb)
   debhelper lintian rpm                                         # .deb/.rpm builds and their tests (packaging/)
 )

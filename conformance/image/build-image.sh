@@ -79,11 +79,17 @@ HOST_FILES=(
   /usr/bin/dpkg-trigger /usr/bin/dpkg-maintscript-helper /sbin/ldconfig
   /bin/tar # dpkg-deb unpacks with GNU tar's options (busybox tar lacks them)
   /bin/bash /bin/cpio /usr/bin/xz /bin/kmod # bash: runz-zone-image; kmod: as depmod and modinfo
+  # iptables (nf_tables backend, Debian 12's default): Docker's and Podman's published ports and NAT, CNI's
+  # portmap; its match/target extensions are dlopen()ed, so ldd does not list them
+  /usr/sbin/xtables-nft-multi /usr/lib/x86_64-linux-gnu/xtables/*.so
 )
 XENSTORE_LINKS="xenstore-ls xenstore-read xenstore-write xenstore-list xenstore-rm xenstore-exists
                 xenstore-watch xenstore-chmod"
 PACKAGES="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils busybox-static containerd runc"
 KMOD_LINKS="depmod modinfo" # /usr/sbin/<name> -> /usr/bin/kmod, as kmod's package has them
+# /usr/sbin/<name> -> xtables-nft-multi, as iptables' alternatives point them on Debian 12
+IPTABLES_LINKS="iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore iptables-nft
+                ip6tables-nft"
 # runz's postinst (runz-zone-image) relies on what every Debian host has (Essential: coreutils, findutils,
 # grep, sed, gzip, util-linux) and uses GNU options busybox lacks (find -printf, sort -V, grep -P, touch -d @):
 # the real programs it runs, in place of busybox's applets
@@ -131,7 +137,7 @@ fi
 # bench/net (its package asks debconf about a daemon; libiperf0 is a plain library). Their shared libraries
 # come from the host like everyone's (scripts/deps.sh installs the ones nothing else pulls in).
 CLIENTS="docker.io:/usr/sbin/dockerd,/usr/bin/docker,/usr/sbin/docker-proxy podman:/usr/bin/podman conmon:/usr/bin/conmon
-  containernetworking-plugins:/usr/lib/cni/bridge,/usr/lib/cni/host-local,/usr/lib/cni/loopback
+  containernetworking-plugins:/usr/lib/cni/bridge,/usr/lib/cni/host-local,/usr/lib/cni/loopback,/usr/lib/cni/portmap,/usr/lib/cni/firewall,/usr/lib/cni/tuning
   iperf3:/usr/bin/iperf3"
 CLIENT_DEBS=() CLIENT_FILES=() CLIENT_PATHS=() # the .debs; extracted files; their paths in the image
 for c in $CLIENTS; do
@@ -306,6 +312,7 @@ done
 for i in "${!CLIENT_FILES[@]}"; do install -D -m 0755 "${CLIENT_FILES[$i]}" "$R${CLIENT_PATHS[$i]}"; done
 for l in $XENSTORE_LINKS; do ln -s xenstore "$R/usr/bin/$l"; done
 for l in $KMOD_LINKS; do ln -s ../bin/kmod "$R/usr/sbin/$l"; done
+for l in $IPTABLES_LINKS; do ln -s xtables-nft-multi "$R/usr/sbin/$l"; done
 # busybox applets as symlinks, where no real program is installed
 busybox --list-full | while read -r a; do
   d=$(dst "/$a")
