@@ -51,6 +51,23 @@ vifs_left() {
     tr '\n' ' ' | sed 's/ *$//'
 }
 
+# dom0_net_state: what zone networking could leave behind in dom0, a sorted line each: interfaces (names),
+# qdiscs and filters, iptables rules (counters dropped), xenstore's backend nodes, network namespaces held
+# by a process or a bind mount. Two calls around a workload compare equal when it leaked none of them.
+dom0_net_state() {
+  {
+    ip -o link show | sed 's/^[0-9]*: \([^:@]*\).*/link \1/'
+    tc qdisc show | sed 's/^/qdisc /'
+    for _l in $(ip -o link show | sed 's/^[0-9]*: \([^:@]*\).*/\1/'); do
+      tc filter show dev "$_l" ingress 2>/dev/null | sed "s/^/filter $_l /"
+    done
+    iptables-save 2>/dev/null | sed -e '/^#/d' -e 's/\[[0-9]*:[0-9]*\]//' -e 's/^/iptables /'
+    xenstore-ls -f /local/domain/0/backend 2>/dev/null | sed -e 's/ = .*//' -e 's/^/xenstore /'
+    for _n in /proc/[0-9]*/ns/net; do readlink "$_n" 2>/dev/null; done | sed 's/^/netns /'
+    awk '$9 == "nsfs" {print "nsfs-mount " $5}' /proc/self/mountinfo
+  } | sort -u
+}
+
 # make_marker_initrd OUT MARKER: a busybox initramfs whose /init prints MARKER (and the zone's uptime) on
 # hvc0, then powers the zone off
 make_marker_initrd() {

@@ -2,8 +2,9 @@
 # Docker's default bridge network with runz (issue "Zones on the network"): libnetwork's prestart hook wires
 # a veth into the network namespace runz made for the container, and the zone gets a NIC with the same MAC,
 # MTU, address and default route. Checked as a user would: `ip addr` in the container shows eth0 with a
-# 172.17.0.0/16 address; the container reaches the bridge's gateway; a published port (-p 8080:80, through
-# docker-proxy: dom0 has no iptables) serves a page to dom0; two containers reach each other by IP;
+# 172.17.0.0/16 address; the container reaches the bridge's gateway; a published port (-p 8080:80) serves a
+# page to dom0 at 127.0.0.1:8080 (Docker's userland proxy) and at the bridge's address (iptables DNAT);
+# two containers reach each other by IP;
 # `docker network connect` adds a NIC to the running zone (reached from another container on that
 # network) and `docker network disconnect` takes it away; names on that network do not resolve in a zone
 # (Docker's embedded DNS is on the host's side of 127.0.0.11: the documented limit);
@@ -43,6 +44,8 @@ log "web: $web_ip"
 page_is() { [ "$(http_body "$1" "$2")" = hello-from-zone ]; }
 wait_for 60 page_is 127.0.0.1 8080 || docker_fail "no page on 127.0.0.1:8080 (got '$(http_body 127.0.0.1 8080)')"
 page_is "$web_ip" 80 || docker_fail "no page on $web_ip:80 from dom0"
+iptables -t nat -S DOCKER | grep -- "--to-destination $web_ip:80" || docker_fail "no DNAT rule to $web_ip:80 in the DOCKER chain"
+page_is 172.17.0.1 8080 || docker_fail "no page on 172.17.0.1:8080 (iptables DNAT; got '$(http_body 172.17.0.1 8080)')"
 
 log "a second zone reaches the first by IP"
 docker_ run --rm --runtime=runz "$DOCKER_IMAGE" sh -c "$(zone_get "$web_ip")" >"$RUNZ_TEST_TMP/peer" 2>&1
@@ -72,6 +75,7 @@ wait_for 60 sh -c "! docker -H unix://$DOCKER_SOCK exec web ip -o addr show | gr
   docker_fail "the zone still has $n1_ip after disconnect"
 docker_ exec web ip -o link show
 docker_ rm -f web >/dev/null || docker_fail "docker rm -f web"
+! iptables -t nat -S DOCKER | grep -q -- "--to-destination $web_ip:80" || docker_fail "the DNAT rule to $web_ip:80 is left"
 docker_ network rm n1 >/dev/null || docker_fail "docker network rm n1"
 
 log "--network none and --network host: only lo"

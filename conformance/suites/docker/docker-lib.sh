@@ -29,9 +29,9 @@ docker_fail() {
   exit 1
 }
 
-# start_docker: containerd (shim-lib), then dockerd on it with its default bridge network (docker0; each
-# container's veth becomes its zone's NIC), no iptables (dom0 has none: published ports go through
-# docker-proxy), overlay2 on a tmpfs, runz as runtime "runz" from daemon.json.
+# start_docker: containerd (shim-lib), then dockerd on it with its defaults for networking: the default
+# bridge network (docker0; each container's veth becomes its zone's NIC), iptables on (NAT, published ports'
+# DNAT, the userland proxy for 127.0.0.1), overlay2 on a tmpfs, runz as runtime "runz" from daemon.json.
 start_docker() {
   start_containerd
   mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
@@ -39,7 +39,6 @@ start_docker() {
   cat >"$RUNZ_TEST_TMP/daemon.json" <<EOF
 {
   "runtimes": { "runz": { "path": "/usr/bin/runz" } },
-  "iptables": false, "ip6tables": false, "ip-masq": false, "userland-proxy": true,
   "storage-driver": "overlay2"
 }
 EOF
