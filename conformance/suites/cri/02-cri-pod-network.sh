@@ -2,8 +2,9 @@
 # Kubernetes pods on a CNI network with runz (issue "Zones on the network"): containerd's CRI plugin makes
 # each pod's network namespace with the CNI bridge plugin (cni0, 10.88.0.0/16, host-local IPAM); the pod's
 # zone gets a NIC with the pod's address. Checked as the kubelet and the pods would: dom0 fetches an HTTP
-# page from each pod's IP (a probe), pod A fetches pod B's page, pod A reaches dom0 through the bridge; a
-# pod's second container shares its zone and so its network. Afterwards no NIC, vif node or netns is left.
+# page from each pod's IP (a probe), pod A fetches pod B's page, pod A reaches dom0 through the bridge, pod
+# B's hostPort (CNI portmap's DNAT) serves dom0; a pod's second container shares its zone and so its network.
+# Afterwards no NIC, vif node, netns or DNAT rule is left.
 # timeout: 1200
 . "$RUNZ_TESTLIB"
 CD_CNI=1
@@ -12,11 +13,14 @@ trap cleanup_cri EXIT
 netns_before=$(ls /var/run/netns 2>/dev/null | tr '\n' ' ')
 start_cri
 
-# pod_json NAME: a pod on the CNI network (namespace_options.network POD = 0, the default)
+# pod_json NAME [HOSTPORT]: a pod on the CNI network (namespace_options.network POD = 0, the default),
+# with HOSTPORT published to its port 80
 pod_json() {
+  _ports=
+  [ -n "${2:-}" ] && _ports=", \"port_mappings\": [{\"protocol\": \"TCP\", \"container_port\": 80, \"host_port\": $2}]"
   cat >"$RUNZ_TEST_TMP/$1.json" <<JSON
 {"metadata": {"name": "$1", "namespace": "default", "uid": "$1-uid", "attempt": 1},
- "log_directory": "$RUNZ_TEST_TMP/$1-logs"}
+ "log_directory": "$RUNZ_TEST_TMP/$1-logs"$_ports}
 JSON
 }
 # web_json NAME WORD: a container serving WORD over HTTP on port 80
@@ -29,9 +33,9 @@ JSON
 }
 pod_ip() { cri inspectp "$1" | sed -n 's/.*"ip": *"\([0-9.]*\)".*/\1/p' | head -n 1; }
 
-# run_pod NAME WORD: a pod with one web container; prints "POD CONTAINER"
+# run_pod NAME WORD [HOSTPORT]: a pod with one web container; prints "POD CONTAINER"
 run_pod() {
-  pod_json "$1"
+  pod_json "$1" "${3:-}"
   web_json "$1-web" "$2"
   _pod=$(cri runp --runtime runz "$RUNZ_TEST_TMP/$1.json") || shim_fail "RunPodSandbox $1 failed"
   _c=$(cri create "$_pod" "$RUNZ_TEST_TMP/$1-web.json" "$RUNZ_TEST_TMP/$1.json") || shim_fail "CreateContainer in $1 failed"
@@ -42,7 +46,7 @@ run_pod() {
 log "two pods on the CNI bridge"
 set -- $(run_pod pa page-a)
 pa=$1 ca=$2
-set -- $(run_pod pb page-b)
+set -- $(run_pod pb page-b 8090)
 pb=$1 cb=$2
 ipa=$(pod_ip "$pa")
 ipb=$(pod_ip "$pb")
@@ -63,6 +67,12 @@ out=$(cri exec "$ca" -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 $i
   shim_fail "pod a could not fetch from pod b ($ipb)"
 [ "$out" = page-b ] || shim_fail "pod a got '$out' from pod b"
 cri exec "$ca" -- ping -c 1 -W 10 10.88.0.1 || shim_fail "pod a cannot reach dom0's cni0 (10.88.0.1)"
+
+log "pod b's hostPort 8090 (CNI portmap): dom0 fetches page-b"
+iptables -t nat -S | grep -- "--to-destination $ipb:80" || { iptables -t nat -S; shim_fail "no DNAT rule to $ipb:80 for pod b's hostPort"; }
+page_is_at() { [ "$(http_body "$1" "$2")" = "$3" ]; }
+wait_for 30 page_is_at 10.88.0.1 8090 page-b || shim_fail "no page-b from 10.88.0.1:8090 (got '$(http_body 10.88.0.1 8090)')"
+page_is_at 127.0.0.1 8090 page-b || shim_fail "no page-b from 127.0.0.1:8090 (got '$(http_body 127.0.0.1 8090)')"
 
 log "a second container of pod b shares its zone's network"
 # (not a second web server: it shares the zone's network stack, port 80 is taken)
@@ -88,4 +98,5 @@ wait_for 60 no_shim || shim_fail "shim still running after the pods were removed
 assert_clean
 netns_after=$(ls /var/run/netns 2>/dev/null | tr '\n' ' ')
 [ "$netns_after" = "$netns_before" ] || shim_fail "network namespaces left: before '$netns_before', after '$netns_after'"
+! iptables -t nat -S | grep -q -- "--to-destination $ipb:80" || shim_fail "pod b's DNAT rule is left"
 exit 0

@@ -35,13 +35,18 @@ class TempFile {
 
 TEST_CASE("a crictl pod file: proto field names, enum numbers, unknown fields skipped") {
   TempFile file(R"({"metadata":{"name":"p1","namespace":"default","uid":"u1","attempt":1},
-    "log_directory":"/tmp/p1","port_mappings":[{"container_port":80}],
+    "log_directory":"/tmp/p1","port_mappings":[{"container_port":80,"host_port":8090,"protocol":"TCP"}],
+    "dns_config":{"servers":["10.0.0.10"]},
     "linux":{"security_context":{"namespace_options":{"network":2,"pid":1}}}})");
   runtime::v1::PodSandboxConfig config;
   runz::cri::read_json_file(file.path(), config);
   CHECK(config.metadata().name() == "p1");
   CHECK(config.metadata().attempt() == 1);
   CHECK(config.log_directory() == "/tmp/p1");
+  REQUIRE(config.port_mappings_size() == 1);
+  CHECK(config.port_mappings(0).container_port() == 80);
+  CHECK(config.port_mappings(0).host_port() == 8090);
+  CHECK(config.port_mappings(0).protocol() == runtime::v1::TCP);
   CHECK(config.linux().security_context().namespace_options().network() == runtime::v1::NODE);
   CHECK(config.linux().security_context().namespace_options().pid() == runtime::v1::CONTAINER);
 }
