@@ -21,6 +21,7 @@
 #include "common/error.hpp"
 #include "runtime/container_load.hpp"
 #include "runtime/container_netns.hpp"
+#include "runtime/standin_namespaces.hpp"
 #include "runtime/crash_report.hpp"
 #include "runtime/error_answer.hpp"
 #include "runtime/hooks.hpp"
@@ -132,6 +133,7 @@ int Monitor::run(ZoneStdio stdio, UniqueFd ready) {
   try {
     ctx_.store.save_monitor(id_, identify(::getpid()));
     host_netns_ = enter_container_netns(ctx_.config.config);  // before any thread: they inherit it
+    enter_standin_namespaces(ctx_.config.config);
     if (ctx_.config.sandbox) {
       zone_ = std::make_unique<PodMemberZone>(ctx_.config, std::move(stdio));
     } else {
