@@ -2,7 +2,7 @@
 # Podman 4.3 (Debian's podman and conmon) runs runz the way it runs any OCI runtime: `--runtime
 # /usr/bin/runz`; conmon calls `runz create/start/state/kill/delete/exec` with runc's argv and keeps the
 # zone's monitor as its child. Rootful, no systemd: cgroupfs, file events, CNI as network backend (netavark is
-# not in the image; no network is set up: `--network none`), overlay storage on a tmpfs, the image from
+# not in the image; the CNI plugins are: the default network, 10.88.0.0/16, with portmap), overlay storage on a tmpfs, the image from
 # `podman load` (the shim suite's layer as a docker archive).
 . "$RUNZ_TEST_DIR/../shim/shim-lib.sh"
 PODMAN_STORE=$RUNZ_TEST_TMP/podman-store
