@@ -89,7 +89,9 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
     }
   }
   if (cfg.probe_confinement) {
-    if (!cfg.seccomp || !cfg.confine) bad("--probe-confinement probes the whole confinement: no --no-seccomp, --no-confine");
+    if (!cfg.seccomp || !cfg.confine) {
+      bad("--probe-confinement probes the whole confinement: not with --no-seccomp or --no-confine");
+    }
   } else {
     if (!have_domid) bad("--domid is required");
     if (cfg.domid == 0 || cfg.domid > kMaxDomid) bad("domid " + std::to_string(cfg.domid) + " is not a guest domain");

@@ -104,7 +104,8 @@ TEST_CASE("seccomp filter: ioctl only with the Xen requests, no PROT_EXEC, tgkil
           if (!refused(::ioctl(null_fd, FIONREAD, nullptr), EPERM)) code |= 4;
           void* p = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
           if (p == MAP_FAILED) code |= 8;
-          if (::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED) code |= 16;
+          void* x = ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+          if (x != MAP_FAILED) code |= 16;
           if (p != MAP_FAILED && !refused(::mprotect(p, 4096, PROT_READ | PROT_EXEC), EPERM)) code |= 32;
           if (p != MAP_FAILED && ::mprotect(p, 4096, PROT_READ) != 0) code |= 64;
           if (::tgkill(::getpid(), ::gettid(), 0) != 0) code |= 128;
