@@ -75,6 +75,12 @@ class Backend {
       xs_ = std::make_unique<SharedXenstore>();
       gnt_ = std::make_unique<SharedGrantMapper>();
       evtchn_ = std::make_unique<SharedEventChannels>();
+      // The zone's ports only. Best effort: a kernel without the restriction still serves.
+      try {
+        evtchn_->restrict_to(cfg_.domid);
+      } catch (const std::exception& e) {
+        log_to_stderr(prefix() + "warning: " + e.what() + "\n");
+      }
     }
     stop_ = block_stop_signals();
     if (cfg_.confine) {
