@@ -60,8 +60,12 @@ UniqueFd private_proc_fd_dir() {
 // A new mount namespace whose root is an empty read-only tmpfs.
 RootSwitch switch_to_empty_root() {
   if (::unshare(CLONE_NEWNS) != 0) throw_errno("unshare CLONE_NEWNS");
-  // Nothing we do below propagates back to dom0's namespace.
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) throw_errno("make mounts private");
+  // Nothing we do below propagates back to dom0's namespace. A root that is not a mount of its own (a
+  // chroot into a directory) cannot be named for that: then at least the mount the new root goes on.
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    if (errno != EINVAL || ::mount(nullptr, kNewRootMountPoint, nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+      throw_errno("make mounts private");
+  }
   if (::mount("runz-p9-root", kNewRootMountPoint, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
               "mode=0555,size=4k") != 0) {
     throw_errno("mount the empty root on " + quoted(kNewRootMountPoint));

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -124,6 +126,31 @@ TEST_CASE("a confined process still serves a writable export with its three capa
   CHECK((st.st_mode & 07777) == 0640);
   CHECK(std::filesystem::exists(dir.path / "private" / "new"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "nope"));
+}
+
+TEST_CASE("a root that cannot be pivoted away from (not a mount of its own) is replaced by chroot") {
+  if (!can_confine()) {
+    MESSAGE("skipped: confining needs root with CAP_SYS_ADMIN");
+    return;
+  }
+  TempDir dir;
+  std::filesystem::create_directories(dir.path / "proc");
+  std::filesystem::create_directories(dir.path / "export");
+  const std::string root = dir.path.string();
+  CHECK(in_child([&] {
+          // As a dom0 that chroots into a directory: this child's root is not a mount point.
+          if (::unshare(CLONE_NEWNS) != 0) return 1;
+          if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 1;
+          if (::mount("proc", (root + "/proc").c_str(), "proc", 0, nullptr) != 0) return 2;
+          Export e = Export::adopt_directory(clone_export_tree(root + "/export", true, false), root, false);
+          if (::chroot(root.c_str()) != 0 || ::chdir("/") != 0) return 3;
+          if (confine_process() != RootSwitch::kChroot) return 4;
+          if (::open("/export", O_PATH | O_CLOEXEC) != -1) return 5;  // the old root's entries are gone
+          if (::open("/proc/self", O_PATH | O_CLOEXEC) != -1) return 6;
+          runz::UniqueFd made(openat_beneath(e.lookup({}).get(), "new", O_CREAT | O_WRONLY, 0600));
+          return made ? 0 : 7;
+        }) == 0);
+  CHECK(std::filesystem::exists(dir.path / "export" / "new"));
 }
 
 TEST_CASE("confining refuses a process that already runs a second thread") {
