@@ -46,6 +46,11 @@ int EvtchnHandle::fd() const {
   return fd;
 }
 
+void EvtchnHandle::restrict_to(DomId domid) {
+  if (xenevtchn_restrict(h_, static_cast<domid_t>(domid)) != 0)
+    throw_errno("xenevtchn_restrict to domain " + std::to_string(domid));
+}
+
 EvtchnPort EvtchnHandle::bind_interdomain(DomId domid, uint32_t remote_port) {
   xenevtchn_port_or_error_t port = xenevtchn_bind_interdomain(h_, domid, remote_port);
   if (port < 0)

@@ -28,6 +28,9 @@ class EvtchnHandle {
 
   // Polls readable when some bound port has fired.
   int fd() const;
+  // From now on this handle binds only to ports of `domid` (IOCTL_EVTCHN_RESTRICT_DOMID; no VIRQ, no
+  // unbound port either). One way: there is no lifting it.
+  void restrict_to(DomId domid);
   // Binds to `remote_port` of `domid` (an unbound port the domain allocated for us).
   EvtchnPort bind_interdomain(DomId domid, uint32_t remote_port);
   // The next port that fired, or nullopt if none. Only call after fd() polled readable: the underlying

@@ -54,7 +54,8 @@ std::optional<uint64_t> process_start_time(pid_t pid) {
   return std::nullopt;
 }
 
-ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                                 const std::optional<std::vector<std::string>>& env) {
   if (argv.empty()) throw Error("spawn: empty argv", EINVAL);
   posix_spawn_file_actions_t actions;
   if (int rc = posix_spawn_file_actions_init(&actions); rc != 0) throw_errno("posix_spawn_file_actions_init", rc);
@@ -70,8 +71,14 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const std
   args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> envp;
+  if (env) {
+    envp.reserve(env->size() + 1);
+    for (const std::string& e : *env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+  }
   pid_t pid = 0;
-  if (int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ); rc != 0)
+  if (int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env ? envp.data() : environ); rc != 0)
     throw_errno("spawn " + runz::quoted(argv[0]), rc);
   ChildProcess child;
   child.identity_.pid = pid;

@@ -23,8 +23,10 @@ class ChildProcess {
  public:
   static constexpr std::chrono::milliseconds kStopGrace{2000};
 
-  // posix_spawn of argv[0] with stdin from /dev/null and stdout+stderr appended to `log` (created 0640).
-  static ChildProcess spawn(const std::vector<std::string>& argv, const std::filesystem::path& log);
+  // posix_spawn of argv[0] with stdin from /dev/null and stdout+stderr appended to `log` (created 0640). The
+  // child gets `env` as its whole environment; nullopt passes ours on.
+  static ChildProcess spawn(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                            const std::optional<std::vector<std::string>>& env = std::nullopt);
 
   ChildProcess() noexcept = default;
   ChildProcess(ChildProcess&& other) noexcept;

@@ -40,6 +40,27 @@ TEST_CASE("a spawned child logs to its file, and stop() terminates and reaps it"
   std::filesystem::remove(log);
 }
 
+TEST_CASE("a spawned child gets exactly the environment it is given") {
+  auto log = std::filesystem::temp_directory_path() / ("xen_host_process_env." + std::to_string(::getpid()));
+  const auto run = [&](const std::optional<std::vector<std::string>>& env) {
+    std::filesystem::remove(log);
+    ChildProcess child = ChildProcess::spawn({"/usr/bin/env"}, log, env);
+    std::optional<int> status;
+    for (int i = 0; i < 500 && !status; ++i) {
+      status = child.poll_exit();
+      if (!status) usleep(10000);
+    }
+    REQUIRE(status);
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  CHECK(run(std::vector<std::string>{}).empty());
+  CHECK(run(std::vector<std::string>{"ONLY=this"}) == "ONLY=this\n");
+  std::filesystem::remove(log);
+}
+
 TEST_CASE("poll_exit reports the exit status once") {
   ChildProcess child = ChildProcess::spawn({"/bin/sh", "-c", "exit 3"}, "/dev/null");
   std::optional<int> status;

@@ -144,7 +144,9 @@ ContainerExports ContainerExports::start(XsHandle& xs, DomId domid, const zone::
   try {
     devices::add_p9fs_devices(xs, devs);
     const auto log = cfg.state_dir / "p9-backend.log";
-    made.backend_ = ChildProcess::spawn(argv, log);
+    // An empty environment: nothing of runz's own (variables, paths) leaks into the confined backend, and
+    // nothing there can steer the Xen libraries it loads.
+    made.backend_ = ChildProcess::spawn(argv, log, std::vector<std::string>{});
     record.helper(made.backend_->identity());
     log_info("domain " + std::to_string(domid) + ": 9pfs backend pid " + std::to_string(made.backend_->identity().pid) +
              " serves " + std::to_string(exports.size()) + " export(s) of " + runz::quoted(cfg.id));

@@ -8,11 +8,14 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/capped_log.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
+#include "xen/p9/confine.hpp"
+#include "xen/p9/confine_probe.hpp"
 #include "xen/p9/node_ops.hpp"
 #include "xen/p9/seccomp_filter.hpp"
 #include "xen/p9/xen_ports_impl.hpp"
@@ -22,9 +25,15 @@ namespace runz::p9 {
 
 namespace {
 
-Export open_export(const ExportSpec& e) {
-  if (e.file_name) return Export::open_single_file(e.host_path, *e.file_name, e.read_only);
-  return Export::open_directory(e.host_path, e.read_only);
+// Confined, an export is a detached clone of the host tree at its path (confine.hpp); else its O_PATH root.
+Export open_export(const ExportSpec& e, bool confine) {
+  if (!confine) {
+    if (e.file_name) return Export::open_single_file(e.host_path, *e.file_name, e.read_only);
+    return Export::open_directory(e.host_path, e.read_only);
+  }
+  UniqueFd tree = clone_export_tree(e.host_path, !e.file_name, e.read_only);
+  if (e.file_name) return Export::adopt_single_file(std::move(tree), e.host_path, *e.file_name, e.read_only);
+  return Export::adopt_directory(std::move(tree), e.host_path, e.read_only);
 }
 
 // Each fid may hold two descriptors: use all the descriptors we are allowed.
@@ -51,27 +60,49 @@ class Backend {
  public:
   explicit Backend(const BackendConfig& cfg) : cfg_(cfg) {}
 
+  // Everything the backend serves with is opened first (exports, xenstore, gntdev, evtchn, the stop
+  // signals); then it confines itself, still single-threaded; then the devices start (libxenstore's watch
+  // starts its reader thread); the seccomp filter comes last.
   void setup() {
     raise_fd_limit();
     std::vector<Export> exports;
     for (const auto& e : cfg_.exports) {
-      exports.push_back(with_context("export " + quoted(e.tag), [&] { return open_export(e); }));
+      exports.push_back(with_context("export " + quoted(e.tag), [&] { return open_export(e, cfg_.confine); }));
     }
-    xs_ = std::make_unique<SharedXenstore>();
-    gnt_ = std::make_unique<SharedGrantMapper>();
-    evtchn_ = std::make_unique<SharedEventChannels>();
+    if (cfg_.probe_confinement) {
+      exports_ = std::move(exports);
+    } else {
+      xs_ = std::make_unique<SharedXenstore>();
+      gnt_ = std::make_unique<SharedGrantMapper>();
+      evtchn_ = std::make_unique<SharedEventChannels>();
+      // The zone's ports only. Best effort: a kernel without the restriction still serves.
+      try {
+        evtchn_->restrict_to(cfg_.domid);
+      } catch (const std::exception& e) {
+        log_to_stderr(prefix() + "warning: " + e.what() + "\n");
+      }
+    }
     stop_ = block_stop_signals();
-    for (size_t i = 0; i < cfg_.exports.size(); ++i) {
+    if (cfg_.confine) {
+      const RootSwitch how = confine_process();
+      log_to_stderr(prefix() + "confined (" + (how == RootSwitch::kPivot ? "pivot_root" : "chroot") +
+                    " into an empty root, " + std::to_string(std::size(kBackendCapabilities)) + " capabilities)\n");
+    } else {
+      prime_proc_fd_dir();
+    }
+    for (size_t i = 0; i < exports.size() && !cfg_.probe_confinement; ++i) {
       DeviceConfig dc{cfg_.domid, cfg_.exports[i].devid, cfg_.exports[i].tag, cfg_.backend_domid};
       devices_.push_back(std::make_unique<Device>(dc, std::move(exports[i]), *xs_, *gnt_, *evtchn_));
       devices_.back()->start();
     }
-    prime_proc_fd_dir();
     if (cfg_.seccomp) {
       load_backend_seccomp();
-      log_to_stderr("runz-p9-backend: domain " + std::to_string(cfg_.domid) + ": seccomp filter loaded\n");
+      log_to_stderr(prefix() + "seccomp filter loaded\n");
     }
   }
+
+  // --probe-confinement: what set-up left this process able to do (confine_probe.hpp).
+  int probe() const { return probe_confinement(exports_); }
 
   void serve() {
     bool more = false;
@@ -126,7 +157,10 @@ class Backend {
     return true;
   }
 
+  std::string prefix() const { return "runz-p9-backend: domain " + std::to_string(cfg_.domid) + ": "; }
+
   const BackendConfig& cfg_;
+  std::vector<Export> exports_;  // --probe-confinement only: the devices own them otherwise
   std::unique_ptr<SharedXenstore> xs_;
   std::unique_ptr<SharedGrantMapper> gnt_;
   std::unique_ptr<SharedEventChannels> evtchn_;
@@ -146,6 +180,7 @@ int run_backend(const BackendConfig& config) noexcept {
       log_to_stderr("runz-p9-backend: domain " + std::to_string(config.domid) + ": set-up: " + e.what() + "\n");
       return 1;
     }
+    if (config.probe_confinement) return b.probe();
     b.serve();
     log_to_stderr("runz-p9-backend: domain " + std::to_string(config.domid) + ": all devices closed\n");
     return 0;

@@ -9,8 +9,9 @@
 namespace runz::p9 {
 
 const char* const kBackendUsage =
-    "usage: runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] "
-    "--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]";
+    "usage: runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] [--no-confine] "
+    "--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]\n"
+    "       runz-p9-backend --probe-confinement [--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] ...]";
 
 namespace {
 constexpr size_t kMaxTagBytes = 31;
@@ -79,13 +80,23 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
       }
     } else if (a == "--no-seccomp") {
       cfg.seccomp = false;
+    } else if (a == "--no-confine") {
+      cfg.confine = false;
+    } else if (a == "--probe-confinement") {
+      cfg.probe_confinement = true;
     } else {
       bad("unknown argument " + quoted(a));
     }
   }
-  if (!have_domid) bad("--domid is required");
-  if (cfg.domid == 0 || cfg.domid > kMaxDomid) bad("domid " + std::to_string(cfg.domid) + " is not a guest domain");
-  if (cfg.exports.empty()) bad("at least one --export is required");
+  if (cfg.probe_confinement) {
+    if (!cfg.seccomp || !cfg.confine) {
+      bad("--probe-confinement probes the whole confinement: not with --no-seccomp or --no-confine");
+    }
+  } else {
+    if (!have_domid) bad("--domid is required");
+    if (cfg.domid == 0 || cfg.domid > kMaxDomid) bad("domid " + std::to_string(cfg.domid) + " is not a guest domain");
+    if (cfg.exports.empty()) bad("at least one --export is required");
+  }
   std::set<uint32_t> devids;
   std::set<std::string> tags;
   for (const auto& e : cfg.exports) {

@@ -1,6 +1,10 @@
 // Configuration of one runz-p9-backend process (one guest domain, any number of exports), from argv:
-//   runz-p9-backend --domid N [--backend-domid B] [--no-seccomp]
+//   runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] [--no-confine]
 //                   --export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]
+//   runz-p9-backend --probe-confinement [--export ...]
+// --no-seccomp and --no-confine are for debugging only (runz never passes them). --probe-confinement sets up
+// the exports (if any), confines itself and loads the filter as a serving backend does, then tries what it
+// must not be able to do and reports each attempt on stdout (confine_probe.hpp); no Xen device is opened.
 // --path, --ro and --file belong to the --export before them. The host path is one argument, taken as it
 // is: a path that ends in ":ro" or ":file=x" is just a path (nothing is peeled off a string). With --file,
 // HOSTPATH is a regular file served as the only entry NAME of a synthetic directory.
@@ -26,6 +30,8 @@ struct BackendConfig {
   uint32_t domid = 0;
   uint32_t backend_domid = 0;
   bool seccomp = true;
+  bool confine = true;             // confine.hpp: empty root, private procfs, three capabilities
+  bool probe_confinement = false;  // no serving: probe the confinement and exit
   std::vector<ExportSpec> exports;
 };
 

@@ -35,6 +35,20 @@ TEST_CASE("a host path that looks like options is served as that path") {
   }
 }
 
+TEST_CASE("confinement is on unless turned off; the probe needs no domain") {
+  auto cfg = parse_backend_args({"--domid", "5", "--export", "0:rootfs", "--path", "/r"});
+  CHECK(cfg.seccomp);
+  CHECK(cfg.confine);
+  CHECK_FALSE(cfg.probe_confinement);
+  CHECK_FALSE(parse_backend_args({"--domid", "5", "--export", "0:r", "--path", "/r", "--no-confine"}).confine);
+  auto probe = parse_backend_args({"--probe-confinement"});
+  CHECK(probe.probe_confinement);
+  CHECK(probe.exports.empty());
+  CHECK(parse_backend_args({"--probe-confinement", "--export", "0:r", "--path", "/r", "--ro"}).exports.size() == 1);
+  CHECK_THROWS_AS(parse_backend_args({"--probe-confinement", "--no-seccomp"}), runz::Error);
+  CHECK_THROWS_AS(parse_backend_args({"--probe-confinement", "--no-confine"}), runz::Error);
+}
+
 TEST_CASE("bad export ids") {
   for (const char* bad : {"", "0", "x:rootfs", "0:", "0:bad/tag", "0:rootfs:/a", "0:0123456789012345678901234567890123"}) {
     CAPTURE(bad);

@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "common/error.hpp"
 #include "xen/p9/op_error.hpp"
 
@@ -40,26 +42,37 @@ std::string join_path(const RelPath& path) {
 }
 
 Export Export::open_directory(const std::string& host_dir, bool read_only) {
+  UniqueFd root(::open(host_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) throw_errno("open export directory " + quoted(host_dir));
+  return adopt_directory(std::move(root), host_dir, read_only);
+}
+
+Export Export::adopt_directory(UniqueFd root, const std::string& what, bool read_only) {
   Export e;
-  e.root_.reset(::open(host_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!e.root_) throw_errno("open export directory " + quoted(host_dir));
+  e.root_ = std::move(root);
   e.read_only_ = read_only;
-  e.root_dev_ = dev_of(e.root_.get(), host_dir);
+  e.root_dev_ = dev_of(e.root_.get(), what);
   return e;
 }
 
 Export Export::open_single_file(const std::string& host_file, const std::string& guest_name, bool read_only) {
+  // The host path comes from the runtime (trusted); still, open the file itself, not a link to it.
+  UniqueFd file(::open(host_file.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!file) throw_errno("open single-file export " + quoted(host_file));
+  return adopt_single_file(std::move(file), host_file, guest_name, read_only);
+}
+
+Export Export::adopt_single_file(UniqueFd file, const std::string& what, const std::string& guest_name,
+                                 bool read_only) {
   if (guest_name.empty() || guest_name == "." || guest_name == ".." ||
       guest_name.find('/') != std::string::npos || guest_name.size() > 255) {
     throw Error("single-file export: invalid file name " + quoted(guest_name), EINVAL);
   }
   Export e;
-  // The host path comes from the runtime (trusted); still, open the file itself, not a link to it.
-  e.root_.reset(::open(host_file.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (!e.root_) throw_errno("open single-file export " + quoted(host_file));
+  e.root_ = std::move(file);
   struct stat st {};
-  if (::fstat(e.root_.get(), &st) != 0) throw_errno("fstat " + quoted(host_file));
-  if (!S_ISREG(st.st_mode)) throw Error("single-file export " + quoted(host_file) + " is not a regular file", EINVAL);
+  if (::fstat(e.root_.get(), &st) != 0) throw_errno("fstat " + quoted(what));
+  if (!S_ISREG(st.st_mode)) throw Error("single-file export " + quoted(what) + " is not a regular file", EINVAL);
   e.read_only_ = read_only;
   e.single_file_ = true;
   e.file_name_ = guest_name;

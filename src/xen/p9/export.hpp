@@ -33,6 +33,11 @@ class Export {
   static Export open_directory(const std::string& host_dir, bool read_only);
   // Serves a synthetic directory holding only `guest_name`, which is the regular file `host_file`.
   static Export open_single_file(const std::string& host_file, const std::string& guest_name, bool read_only);
+  // The same on a root the caller opened (an O_PATH directory, or an O_PATH regular file), e.g. a detached
+  // mount clone (confine.hpp); `what` names it in errors. Throws runz::Error.
+  static Export adopt_directory(UniqueFd root, const std::string& what, bool read_only);
+  static Export adopt_single_file(UniqueFd file, const std::string& what, const std::string& guest_name,
+                                  bool read_only);
 
   bool read_only() const noexcept { return read_only_; }
   bool single_file() const noexcept { return single_file_; }

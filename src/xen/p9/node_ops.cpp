@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <utility>
 
 #include "xen/p9/op_error.hpp"
 
@@ -15,8 +16,14 @@ struct ProcFdDir {
   pid_t pid = -1;
 };
 
-int proc_fd_dir() {
+ProcFdDir& the_proc_fd_dir() {
   static ProcFdDir dir;
+  return dir;
+}
+}  // namespace
+
+int proc_fd_dir() {
+  ProcFdDir& dir = the_proc_fd_dir();
   if (!dir.fd || dir.pid != ::getpid()) {
     dir.fd.reset(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!dir.fd) throw_op_errno();
@@ -24,9 +31,14 @@ int proc_fd_dir() {
   }
   return dir.fd.get();
 }
-}  // namespace
 
 void prime_proc_fd_dir() { (void)proc_fd_dir(); }
+
+void use_proc_fd_dir(UniqueFd fd_dir) {
+  ProcFdDir& dir = the_proc_fd_dir();
+  dir.fd = std::move(fd_dir);
+  dir.pid = ::getpid();
+}
 
 UniqueFd reopen_node(int opath_fd, int flags) {
   const std::string name = std::to_string(opath_fd);

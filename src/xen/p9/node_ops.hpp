@@ -12,6 +12,11 @@ namespace runz::p9 {
 
 // Opens /proc/self/fd for this process now (call before loading seccomp; re-opened after a fork).
 void prime_proc_fd_dir();
+// Uses `fd_dir` (an O_PATH descriptor of this process's /proc/<pid>/fd, from a procfs instance of its own:
+// confine.hpp) from now on instead of opening /proc/self/fd.
+void use_proc_fd_dir(UniqueFd fd_dir);
+// The descriptor the operations below resolve through (opened now if need be). Throws OpError.
+int proc_fd_dir();
 
 // A new open file description for the inode `opath_fd` refers to. Throws OpError.
 UniqueFd reopen_node(int opath_fd, int flags);

@@ -45,6 +45,7 @@ class SharedEventChannels final : public EventChannels {
   SharedEventChannels() : evtchn_(xen::EvtchnHandle::open()) {}
   std::unique_ptr<BoundPort> bind(uint32_t domid, uint32_t remote_port) override;
   int fd() const { return evtchn_.fd(); }
+  void restrict_to(uint32_t domid) { evtchn_.restrict_to(domid); }
   // The port that fired (call when fd() polls readable), or nullopt.
   std::optional<uint32_t> pending() { return evtchn_.pending(); }
   void unmask(uint32_t port) { evtchn_.unmask(port); }
