@@ -2,43 +2,16 @@
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
 #include <string>
 
 #include "common/error.hpp"
+#include "net/fake_dns_server.hpp"
 
 namespace runz::net {
 namespace {
-
-// A UDP socket on 127.0.0.1 (an ephemeral port) standing in for the DNS server.
-struct FakeServer {
-  UniqueFd fd;
-  sockaddr_in address{};
-
-  FakeServer() : fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
-    REQUIRE(fd);
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t len = sizeof address;
-    REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &len) == 0);
-  }
-  // Receives one query (waiting up to 5 s) and answers `answer` to whoever sent it; returns the query.
-  std::string answer_next(const std::string& answer) const {
-    REQUIRE(wait_readable(fd.get(), std::chrono::milliseconds(5000)));
-    std::array<char, 8192> buffer{};
-    sockaddr_in from{};
-    socklen_t len = sizeof from;
-    const ssize_t n = ::recvfrom(fd.get(), buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
-    REQUIRE(n >= 0);
-    REQUIRE(::sendto(fd.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len) ==
-            static_cast<ssize_t>(answer.size()));
-    return std::string(buffer.data(), static_cast<size_t>(n));
-  }
-};
 
 std::string dns(size_t bytes, char fill) { return std::string(bytes, fill); }
 
@@ -62,8 +35,8 @@ TEST_CASE("the embedded DNS address is 127.0.0.11:53") {
 }
 
 TEST_CASE("a query goes to the server and its answer comes back under the query's id") {
-  FakeServer server;
-  DnsRelay relay(server.address);
+  FakeDnsServer server;
+  DnsRelay relay(server.address());
   const auto now = DnsClock::now();
   REQUIRE(relay.submit(41, dns(30, 'q'), now) == DnsRelay::Submit::kSent);
   REQUIRE(relay.submit(42, dns(31, 'r'), now) == DnsRelay::Submit::kSent);
@@ -88,8 +61,8 @@ TEST_CASE("a query goes to the server and its answer comes back under the query'
 }
 
 TEST_CASE("queries of a wrong length are dropped and counted") {
-  FakeServer server;
-  DnsRelay relay(server.address);
+  FakeDnsServer server;
+  DnsRelay relay(server.address());
   CHECK(relay.submit(1, "", DnsClock::now()) == DnsRelay::Submit::kInvalid);
   CHECK(relay.submit(1, dns(kDnsHeaderBytes - 1, 'x'), DnsClock::now()) == DnsRelay::Submit::kInvalid);
   CHECK(relay.submit(1, dns(kMaxDnsUdpBytes + 1, 'x'), DnsClock::now()) == DnsRelay::Submit::kInvalid);
@@ -99,8 +72,8 @@ TEST_CASE("queries of a wrong length are dropped and counted") {
 }
 
 TEST_CASE("at most max_in_flight queries wait; one beyond is dropped, and a timeout frees a place") {
-  FakeServer server;  // never answers
-  DnsRelay relay(server.address, DnsRelayLimits{2, std::chrono::milliseconds(100)});
+  FakeDnsServer server;  // never answers
+  DnsRelay relay(server.address(), DnsRelayLimits{2, std::chrono::milliseconds(100)});
   const auto t0 = DnsClock::now();
   CHECK(relay.submit(1, dns(20, 'a'), t0) == DnsRelay::Submit::kSent);
   CHECK(relay.submit(2, dns(20, 'b'), t0 + std::chrono::milliseconds(50)) == DnsRelay::Submit::kSent);
@@ -119,8 +92,8 @@ TEST_CASE("at most max_in_flight queries wait; one beyond is dropped, and a time
 }
 
 TEST_CASE("an answer of a wrong length is dropped and ends its query") {
-  FakeServer server;
-  DnsRelay relay(server.address);
+  FakeDnsServer server;
+  DnsRelay relay(server.address());
   REQUIRE(relay.submit(7, dns(20, 'q'), DnsClock::now()) == DnsRelay::Submit::kSent);
   server.answer_next(dns(kDnsHeaderBytes - 1, 'A'));
   REQUIRE(relay.submit(8, dns(20, 'q'), DnsClock::now()) == DnsRelay::Submit::kSent);
@@ -134,8 +107,8 @@ TEST_CASE("an answer of a wrong length is dropped and ends its query") {
 TEST_CASE("a server that is not there fails the query (ECONNREFUSED), it does not wait for the timeout") {
   sockaddr_in gone{};
   {
-    FakeServer server;
-    gone = server.address;
+    FakeDnsServer server;
+    gone = server.address();
   }  // closed: the port refuses
   DnsRelay relay(gone);
   const auto submitted = relay.submit(9, dns(20, 'q'), DnsClock::now());

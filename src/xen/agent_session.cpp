@@ -28,6 +28,7 @@ AgentSession::AgentSession(std::unique_ptr<ByteChannel> channel, AgentSessionOpt
   if (fd < 0) throw_errno("eventfd");
   wake_.reset(fd);
   processes_.emplace(kMainHandle, Process(std::move(options_.main_stdio), {}, options_.main_terminal));
+  if (options_.dns_server) dns_relay_ = std::make_unique<net::DnsRelay>(*options_.dns_server);
   pump_thread_ = std::thread([this] { pump(); });
 }
 
