@@ -334,11 +334,11 @@ void Agent::on_report_readable(ManagedProcess& p) {
       p.state = ProcessState::kHeld;
       p.created_sent = true;
       p.stall_report_at.reset();
-      if (auto it = containers_.find(p.container); it != containers_.end() && it->second.main_handle == p.handle) {
-        it->second.mount_ns = mount_namespace_of(p.pid);
-        start_dns_if_named(p.pid);  // its mounts are made: resolv.conf is the container's
-      }
+      const auto it = containers_.find(p.container);
+      const bool main = it != containers_.end() && it->second.main_handle == p.handle;
+      if (main) it->second.mount_ns = mount_namespace_of(p.pid);
       console_.send_encoded(ap::encode(ap::MessageType::kCreated, p.handle, ap::ProcessPid{p.pid}));
+      if (main) start_dns_if_named(p.pid);  // its mounts are made: resolv.conf is the container's
     } else if (frame->type == ap::MessageType::kError) {
       p.state = ProcessState::kFailed;
       console_.send(ap::MessageType::kError, p.handle, frame->payload);
