@@ -416,14 +416,19 @@ std::string dns_answer(const std::string& query, std::array<uint8_t, 4> ipv4) {
   return answer;
 }
 
+// The scratch rootfs with /etc/resolv.conf holding `text`.
+const Scratch& with_resolv_conf(const Scratch& scratch, const std::string& text) {
+  fs::create_directories(scratch.dir / "rootfs/etc");
+  std::ofstream(scratch.dir / "rootfs/etc/resolv.conf") << text;
+  return scratch;
+}
+
 }  // namespace
 
 // The agent's network namespace stands in for the zone's: 127.0.0.11 is its own loopback, as in a zone.
 TEST_CASE("DNS: a container whose resolv.conf names 127.0.0.11 resolves through DNS_QUERY and DNS_ANSWER") {
   Scratch scratch;
-  fs::create_directories(scratch.dir / "rootfs/etc");
-  std::ofstream(scratch.dir / "rootfs/etc/resolv.conf") << "nameserver 127.0.0.11\noptions ndots:0\n";
-  Session s(scratch, true);
+  Session s(with_resolv_conf(scratch, "nameserver 127.0.0.11\noptions ndots:0\n"), true);
   s.expect(ap::MessageType::kHello, 0);
   s.send(ap::MessageType::kCreate, 1, create_payload("dns", {{"args", {"nslookup", "web"}}}).dump());
   int queries = 0;
@@ -460,9 +465,7 @@ TEST_CASE("DNS: a container whose resolv.conf names 127.0.0.11 resolves through 
 
 TEST_CASE("DNS: without 127.0.0.11 in resolv.conf the agent does not listen there") {
   Scratch scratch;
-  fs::create_directories(scratch.dir / "rootfs/etc");
-  std::ofstream(scratch.dir / "rootfs/etc/resolv.conf") << "nameserver 10.0.0.53\n";
-  Session s(scratch, true);
+  Session s(with_resolv_conf(scratch, "nameserver 10.0.0.53\n"), true);
   s.expect(ap::MessageType::kHello, 0);
   create_and_start(s, 1, create_payload("nodns", {{"args", {"sh", "-c", "nslookup web 127.0.0.11; echo done"}}}));
   for (;;) {
