@@ -17,9 +17,10 @@
 // DNS relay: with options.dns_server set, the pump also answers the agent's DNS_QUERY frames
 // (agent-proto/dns_message.hpp): each goes to that server through a net::DnsRelay (its sockets made by the
 // pump thread, so in the network namespace the process stands in), and the server's answer goes back as
-// DNS_ANSWER under the query's id. A query that is malformed, or that the relay drops (32 in flight, a socket
-// error), and an answer that finds the channel backed up, are counted and logged at the first and every
-// 100th, never an error of the session: DNS over UDP is allowed to lose datagrams.
+// DNS_ANSWER under the query's id. A query that is malformed, that the relay drops (32 in flight, a socket
+// error) or that the server does not answer (an error, 5 s), and an answer that finds the channel backed up,
+// are counted and logged at the first and every 100th, never an error of the session: DNS over UDP is allowed
+// to lose datagrams.
 #pragma once
 
 #include <netinet/in.h>
@@ -193,7 +194,7 @@ class AgentSession {
   bool channel_backlog_ = false;  // the last round stopped reading at its bound: more may be waiting
   TerminalResizes terminal_resizes_;
   std::unique_ptr<net::DnsRelay> dns_relay_;  // options_.dns_server's
-  DropCount dns_bad_queries_, dns_dropped_queries_, dns_dropped_answers_;
+  DropCount dns_bad_queries_, dns_dropped_queries_, dns_dropped_answers_, dns_unanswered_;
 
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
   std::atomic<bool> double_0f_{false};

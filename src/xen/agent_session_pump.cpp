@@ -250,7 +250,13 @@ void AgentSession::on_dns_query(const ap::Frame& frame) {
 
 void AgentSession::relay_dns_answers(std::span<const pollfd> polled) {
   if (!dns_relay_) return;
-  for (const net::DnsReply& reply : dns_relay_->collect(polled, net::DnsClock::now())) {
+  const auto& counted = dns_relay_->counters();
+  const uint64_t unanswered_before = counted.failed + counted.timed_out + counted.invalid;
+  const std::vector<net::DnsReply> replies = dns_relay_->collect(polled, net::DnsClock::now());
+  for (uint64_t n = counted.failed + counted.timed_out + counted.invalid; n > unanswered_before; --n)
+    log_dns_drop(dns_unanswered_, "a DNS query got no answer from the DNS server (a socket error such as "
+                                  "ECONNREFUSED, the timeout, or an answer of a wrong length)");
+  for (const net::DnsReply& reply : replies) {
     // answers are not worth holding back what else waits for the channel (at most 32 are in flight anyway)
     if (out_pending_.size() >= kMaxPendingOutBytes) {
       log_dns_drop(dns_dropped_answers_, "DNS_ANSWER dropped: the console channel is backed up");

@@ -777,3 +777,18 @@ TEST_CASE("without a DNS server (no network namespace) a DNS_QUERY is dropped, n
   CHECK(h.session->wait_exit().status == 3);
   for (const ap::Frame& f : h.agent->received()) CHECK(f.type != ap::MessageType::kDnsAnswer);
 }
+
+TEST_CASE("a DNS server that is not there: the query is dropped, the session carries on") {
+  sockaddr_in gone{};
+  {
+    runz::net::FakeDnsServer server;
+    gone = server.address();
+  }  // closed: the port refuses
+  Harness h({}, 10s, gone);
+  create_and_start(h);
+  h.agent->send(ap::encode_dns(ap::MessageType::kDnsQuery, ap::DnsMessage{1, std::string(20, 'q')}));
+  std::this_thread::sleep_for(200ms);
+  h.agent->send(ap::encode(kMainHandle, ap::Exit{0, std::nullopt}));
+  CHECK(h.session->wait_exit().status == 0);
+  for (const ap::Frame& f : h.agent->received()) CHECK(f.type != ap::MessageType::kDnsAnswer);
+}
