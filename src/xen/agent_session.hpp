@@ -142,10 +142,12 @@ class AgentSession {
   };
   enum class Milestone { kHello, kCreated, kStarted, kNetworkReady };
 
-  // Waits until the agent reported `milestone` for `handle`; returns its pid (0 for HELLO, NETWORK_READY). Throws
-  // runz::Error with the agent's ERROR for the handle, the channel's end, or a timeout (after asking for a
-  // task dump).
-  int32_t wait_for(uint32_t handle, Milestone milestone);
+  // Sends `request` (a whole frame; none when empty) and waits until the agent reported `milestone` for
+  // `handle`; returns its pid (0 for HELLO, NETWORK_READY). The request is queued once the wait is registered
+  // on the handle's entry, so an EXIT that arrives with the answer (a short-lived process) leaves the entry
+  // for this wait to read. Throws runz::Error with the agent's ERROR for the handle, the channel's end, or a
+  // timeout (after asking for a task dump).
+  int32_t wait_for(uint32_t handle, Milestone milestone, std::string request = {});
   void queue(std::string frame);
   void queue_frame(agent_proto::MessageType type, uint32_t stream, std::string_view payload);
   void relay_stdin_from_now(uint32_t handle);
