@@ -7,8 +7,9 @@
 // - the decoder never holds more than kMaxFrameBytes, and no frame payload exceeds kMaxPayloadBytes;
 // - its CRC work stays within kHeaderCrcBytes + 1 bytes per input byte (decoder.hpp, "Limits");
 // - splitting the input at arbitrary points (taken from the input itself) gives the same frames and text;
-// - message parsers either return or throw runz::Error.
+// - message parsers either return or throw runz::Error; a DNS message that parses re-encodes to its payload.
 #include "agent-proto/decoder.hpp"
+#include "agent-proto/dns_message.hpp"
 #include "agent-proto/messages.hpp"
 
 #include <cstddef>
@@ -55,6 +56,8 @@ void parse_payload(const Frame& f) {
       case MessageType::kResize: (void)parse_resize(f.payload); break;
       case MessageType::kCreate: (void)parse_create(f.payload); break;
       case MessageType::kExec: (void)parse_exec(f.payload); break;
+      case MessageType::kDnsQuery:
+      case MessageType::kDnsAnswer: check(to_dns_payload(f.type, parse_dns_message(f.type, f.payload)) == f.payload); break;
       default: break;
     }
   } catch (const runz::Error&) {

@@ -1,6 +1,8 @@
 #include "guest/agent.hpp"
 
+#include "agent-proto/dns_message.hpp"
 #include "common/error.hpp"
+#include "guest/dns_forwarder.hpp"
 #include "guest/network.hpp"
 #include "guest/signals.hpp"
 #include "guest/stall_report.hpp"
@@ -20,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 Agent::Agent(ConsoleChannel& console, AgentOptions options) : console_(console), options_(std::move(options)) {}
 
-Agent::~Agent() = default;  // here, where NetworkSetup is complete
+Agent::~Agent() = default;  // here, where NetworkSetup and DnsForwarder are complete
 
 ManagedProcess* Agent::find(uint32_t handle) {
   auto it = processes_.find(handle);
@@ -33,7 +35,7 @@ void Agent::send_error(uint32_t stream, std::string_view step, const std::except
 }
 
 AgentStop Agent::run() {
-  enum class Kind { kConsole, kReaper, kReport, kOutput, kStdin };
+  enum class Kind { kConsole, kReaper, kReport, kOutput, kStdin, kDns };
   struct Source {
     Kind kind;
     uint32_t handle;
@@ -68,6 +70,11 @@ AgentStop Agent::run() {
     }
     for (const auto& [handle, setup] : networks_)
       if (!deadline || setup->next_try() < *deadline) deadline = setup->next_try();
+    if (dns_) {
+      fds.push_back({dns_->fd(), POLLIN, 0});
+      sources.push_back({Kind::kDns, 0});
+      if (const auto expiry = dns_->next_expiry(); expiry && (!deadline || *expiry < *deadline)) deadline = expiry;
+    }
     int timeout_ms = -1;
     if (deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
@@ -96,6 +103,10 @@ AgentStop Agent::run() {
         for (const auto& [pid, status] : reaper_.reap()) on_reaped(pid, status);
         continue;
       }
+      if (source.kind == Kind::kDns) {
+        on_dns_readable();
+        continue;
+      }
       ManagedProcess* p = find(source.handle);
       if (p == nullptr) continue;
       if (source.kind == Kind::kReport) on_report_readable(*p);
@@ -106,6 +117,7 @@ AgentStop Agent::run() {
     // Deadlines: output held open after the exit (e.g. by a daemonized child) is given up on.
     const auto now = Clock::now();
     advance_networks(now);
+    if (dns_) dns_->expire(now);
     std::vector<uint32_t> expired;
     for (auto& [handle, p] : processes_)
       if (p.drain_deadline && *p.drain_deadline <= now) expired.push_back(handle);
@@ -132,6 +144,7 @@ void Agent::on_frame(const ap::Frame& frame) {
       case ap::MessageType::kExec: on_exec(frame); break;
       case ap::MessageType::kSignal: on_signal(frame); break;
       case ap::MessageType::kNetwork: on_network(frame); break;
+      case ap::MessageType::kDnsAnswer: on_dns_answer(frame); break;
       case ap::MessageType::kStdin: {
         ManagedProcess* p = find(frame.stream);
         if (p == nullptr) throw Error("no process with handle " + std::to_string(frame.stream), ESRCH);
@@ -255,6 +268,37 @@ void Agent::advance_networks(Clock::time_point now) {
   }
 }
 
+void Agent::start_dns_if_named(pid_t pid) {
+  if (dns_) return;
+  const auto resolv_conf = read_resolv_conf("/proc/" + std::to_string(pid) + "/root");
+  if (!resolv_conf || !names_embedded_dns(*resolv_conf)) return;
+  try {
+    dns_ = std::make_unique<DnsForwarder>(kEmbeddedDnsAddress, kEmbeddedDnsPort,
+                                          [this](std::string_view line) { console_.log(line); });
+    console_.log(std::string("dns: forwarding ") + kEmbeddedDnsAddress + ":" + std::to_string(kEmbeddedDnsPort) +
+                 " (udp) to the host: a container's resolv.conf names it");
+  } catch (const std::exception& e) {
+    console_.log(std::string("dns: ") + e.what());
+  }
+}
+
+void Agent::on_dns_readable() {
+  std::vector<ap::DnsMessage> queries;
+  dns_->on_readable(Clock::now(), queries);
+  for (const auto& query : queries) console_.send_encoded(ap::encode_dns(ap::MessageType::kDnsQuery, query));
+}
+
+// Not ERROR on stream 0 for a bad DNS_ANSWER (rule 2's exception): the host would read that as the zone's
+// failure; a lost answer is only a resolver's retry. It is counted and logged.
+void Agent::on_dns_answer(const ap::Frame& frame) {
+  if (!dns_) return;  // never asked
+  try {
+    dns_->on_answer(ap::parse_dns_message(frame.type, frame.payload));
+  } catch (const ap::ProtocolError& e) {
+    dns_->on_bad_answer(e.what());
+  }
+}
+
 void Agent::on_report_readable(ManagedProcess& p) {
   std::vector<ap::Event> events;
   char buffer[4096];
@@ -290,9 +334,11 @@ void Agent::on_report_readable(ManagedProcess& p) {
       p.state = ProcessState::kHeld;
       p.created_sent = true;
       p.stall_report_at.reset();
-      if (auto it = containers_.find(p.container); it != containers_.end() && it->second.main_handle == p.handle)
-        it->second.mount_ns = mount_namespace_of(p.pid);
+      const auto it = containers_.find(p.container);
+      const bool main = it != containers_.end() && it->second.main_handle == p.handle;
+      if (main) it->second.mount_ns = mount_namespace_of(p.pid);
       console_.send_encoded(ap::encode(ap::MessageType::kCreated, p.handle, ap::ProcessPid{p.pid}));
+      if (main) start_dns_if_named(p.pid);  // its mounts are made: resolv.conf is the container's
     } else if (frame->type == ap::MessageType::kError) {
       p.state = ProcessState::kFailed;
       console_.send(ap::MessageType::kError, p.handle, frame->payload);

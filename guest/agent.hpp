@@ -2,7 +2,9 @@
 // pipe and stdio. Frames from the host are dispatched here (CREATE, START, EXEC, STDIN, SIGNAL, RESIZE,
 // NETWORK, SHUTDOWN); what goes back (CREATED, STARTED, STDOUT/STDERR, EXIT, NETWORK_READY, ERROR) is sent
 // only from this loop, so the console has a single writer. A NETWORK is done in steps on the loop's timer
-// while its NICs appear (guest/network.hpp), not on a thread.
+// while its NICs appear (guest/network.hpp), not on a thread. Once a container's resolv.conf names Docker's
+// embedded DNS (127.0.0.11), the loop also serves that address: its queries go to the host as DNS_QUERY,
+// the host's DNS_ANSWERs come back to the processes that asked (guest/dns_forwarder.hpp).
 #pragma once
 
 #include "agent-proto/messages.hpp"
@@ -19,6 +21,7 @@
 
 namespace runz::guest {
 
+class DnsForwarder;
 class NetworkSetup;
 
 struct AgentOptions {
@@ -59,6 +62,11 @@ class Agent {
   void on_network(const agent_proto::Frame& frame);
   // Steps the NETWORK requests that are due; answers those that finished or failed.
   void advance_networks(std::chrono::steady_clock::time_point now);
+  // After a container's CREATED: starts the DNS forwarder if its resolv.conf (as `pid` sees it) names
+  // 127.0.0.11 and none runs yet; a failure is a LOG line.
+  void start_dns_if_named(pid_t pid);
+  void on_dns_readable();
+  void on_dns_answer(const agent_proto::Frame& frame);
   void on_report_readable(ManagedProcess& p);
   void on_reaped(pid_t pid, int status);
   void finish_if_done(ManagedProcess& p, bool force);
@@ -71,6 +79,7 @@ class Agent {
   std::map<uint32_t, ManagedProcess> processes_;
   std::map<std::string, Container> containers_;
   std::map<uint32_t, std::unique_ptr<NetworkSetup>> networks_;  // NETWORK requests in progress, by handle
+  std::unique_ptr<DnsForwarder> dns_;  // once a container's resolv.conf named 127.0.0.11; for the zone's life
 };
 
 }  // namespace runz::guest

@@ -8,10 +8,12 @@
 #include <doctest/doctest.h>
 
 #include "agent-proto/decoder.hpp"
+#include "agent-proto/dns_message.hpp"
 #include "agent-proto/messages.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -40,7 +42,8 @@ struct Scratch {
     const fs::path bin = dir / "rootfs/bin";
     fs::create_directories(bin);
     fs::copy_file(g_busybox, bin / "busybox");
-    for (const char* applet : {"sh", "echo", "id", "cat", "sleep", "mkdir", "grep", "ls", "ulimit", "hostname", "tty"})
+    for (const char* applet :
+         {"sh", "echo", "id", "cat", "sleep", "mkdir", "grep", "ls", "ulimit", "hostname", "tty", "nslookup"})
       fs::create_symlink("busybox", bin / applet);
     fs::create_directories(dir / "share");
     std::ofstream(dir / "share/hello.txt") << "from m0\n";
@@ -59,7 +62,9 @@ struct Output {
 
 class Session {
  public:
-  explicit Session(const Scratch& scratch) {
+  // own_netns: the agent gets a network namespace of its own (unshare --net) with lo up, as a zone's agent
+  // brings it up at boot; otherwise it shares this test's.
+  explicit Session(const Scratch& scratch, bool own_netns = false) {
     int sv[2];
     REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
     pid_ = fork();
@@ -70,6 +75,13 @@ class Session {
       const std::string rootfs = "--rootfs-dir=" + (scratch.dir / "rootfs").string();
       const std::string tag = "--tag-dir=m0=" + (scratch.dir / "share").string();
       const std::string state = "--state-dir=" + (scratch.dir / "state").string();
+      if (own_netns) {
+        const std::string lo_up = g_busybox.string() + " ip link set lo up && exec \"$@\"";
+        execlp("unshare", "unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private",
+               g_busybox.c_str(), "sh", "-c", lo_up.c_str(), "sh", g_agent.c_str(), "--transport=stdio", "--no-pid1",
+               rootfs.c_str(), tag.c_str(), state.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+      }
       execlp("unshare", "unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", g_agent.c_str(),
              "--transport=stdio", "--no-pid1", rootfs.c_str(), tag.c_str(), state.c_str(), static_cast<char*>(nullptr));
       _exit(127);
@@ -378,5 +390,91 @@ TEST_CASE("a pod's further container is PID 1 of its own PID namespace, and EXEC
   CHECK(s.output(4).out == "still\n");
   s.send(ap::MessageType::kSignal, 1, ap::to_json_payload(ap::Signal{9, false}));
   CHECK(expect_exit(s, 1).status == 137);
+  s.shutdown();
+}
+
+namespace {
+
+// What Docker's embedded DNS would answer to `query`: the question, and for an A question one record with
+// `ipv4`; other questions (AAAA) get no record. Header flags: a response, recursion desired and available.
+std::string dns_answer(const std::string& query, std::array<uint8_t, 4> ipv4) {
+  REQUIRE(query.size() >= 12);
+  size_t end = 12;
+  while (end < query.size() && query[end] != 0) end += 1 + static_cast<uint8_t>(query[end]);  // the QNAME's labels
+  REQUIRE(end + 5 <= query.size());
+  const bool type_a = query[end + 1] == 0 && query[end + 2] == 1;
+  std::string answer = query.substr(0, end + 5);
+  answer[2] = static_cast<char>(0x81);
+  answer[3] = static_cast<char>(0x80);
+  answer[6] = 0;
+  answer[7] = type_a ? 1 : 0;  // ANCOUNT
+  for (size_t i = 8; i < 12; ++i) answer[i] = 0;  // NSCOUNT, ARCOUNT
+  if (type_a) {
+    answer += std::string("\xC0\x0C\x00\x01\x00\x01\x00\x00\x00\x3C\x00\x04", 12);  // the QNAME, A, IN, TTL 60
+    for (uint8_t b : ipv4) answer += static_cast<char>(b);
+  }
+  return answer;
+}
+
+// The scratch rootfs with /etc/resolv.conf holding `text`.
+const Scratch& with_resolv_conf(const Scratch& scratch, const std::string& text) {
+  fs::create_directories(scratch.dir / "rootfs/etc");
+  std::ofstream(scratch.dir / "rootfs/etc/resolv.conf") << text;
+  return scratch;
+}
+
+}  // namespace
+
+// The agent's network namespace stands in for the zone's: 127.0.0.11 is its own loopback, as in a zone.
+TEST_CASE("DNS: a container whose resolv.conf names 127.0.0.11 resolves through DNS_QUERY and DNS_ANSWER") {
+  Scratch scratch;
+  Session s(with_resolv_conf(scratch, "nameserver 127.0.0.11\noptions ndots:0\n"), true);
+  s.expect(ap::MessageType::kHello, 0);
+  s.send(ap::MessageType::kCreate, 1, create_payload("dns", {{"args", {"nslookup", "web"}}}).dump());
+  int queries = 0;
+  std::string log;
+  for (;;) {
+    const ap::Frame f = s.next(20000);
+    if (f.type == ap::MessageType::kLog) {  // the forwarder's start, after CREATED
+      log += f.payload + "\n";
+      continue;
+    }
+    if (f.type == ap::MessageType::kCreated) {
+      s.send(ap::MessageType::kStart, 1, "");
+      continue;
+    }
+    if (f.type == ap::MessageType::kStarted) continue;
+    if (f.type == ap::MessageType::kDnsQuery) {
+      ++queries;
+      const ap::DnsMessage query = ap::parse_dns_message(f.type, f.payload);
+      CHECK(f.stream == ap::kZoneStream);
+      CHECK(query.message.find("\x03web\x00", 12) == 12);
+      s.send(ap::encode_dns(ap::MessageType::kDnsAnswer, ap::DnsMessage{query.id, dns_answer(query.message, {10, 1, 2, 3})}));
+      continue;
+    }
+    INFO("got " << ap::type_name(f.type) << " on " << f.stream << ": " << f.payload);
+    REQUIRE(f.type == ap::MessageType::kExit);
+    break;
+  }
+  INFO("stdout: " << s.output(1).out << "stderr: " << s.output(1).err << "agent log: " << log);
+  CHECK(queries >= 1);
+  CHECK(log.find("dns: forwarding 127.0.0.11:53 (udp) to the host") != std::string::npos);
+  CHECK(s.output(1).out.find("Address: 10.1.2.3") != std::string::npos);
+  s.shutdown();
+}
+
+TEST_CASE("DNS: without 127.0.0.11 in resolv.conf the agent does not listen there") {
+  Scratch scratch;
+  Session s(with_resolv_conf(scratch, "nameserver 10.0.0.53\n"), true);
+  s.expect(ap::MessageType::kHello, 0);
+  create_and_start(s, 1, create_payload("nodns", {{"args", {"sh", "-c", "nslookup web 127.0.0.11; echo done"}}}));
+  for (;;) {
+    const ap::Frame f = s.next(30000);
+    INFO("got " << ap::type_name(f.type) << " on " << f.stream << ": " << f.payload);
+    CHECK(f.type != ap::MessageType::kDnsQuery);
+    if (f.type == ap::MessageType::kExit) break;
+  }
+  CHECK(s.output(1).out.find("done") != std::string::npos);
+  CHECK(s.output(1).out.find("Address: 10.") == std::string::npos);
   s.shutdown();
 }

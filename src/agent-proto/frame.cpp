@@ -15,7 +15,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 17> kTypeNames = {{
+constexpr std::array<TypeName, 19> kTypeNames = {{
     {MessageType::kHello, "HELLO"},
     {MessageType::kError, "ERROR"},
     {MessageType::kLog, "LOG"},
@@ -26,6 +26,8 @@ constexpr std::array<TypeName, 17> kTypeNames = {{
     {MessageType::kExec, "EXEC"},
     {MessageType::kNetwork, "NETWORK"},
     {MessageType::kNetworkReady, "NETWORK_READY"},
+    {MessageType::kDnsQuery, "DNS_QUERY"},
+    {MessageType::kDnsAnswer, "DNS_ANSWER"},
     {MessageType::kStdin, "STDIN"},
     {MessageType::kStdout, "STDOUT"},
     {MessageType::kStderr, "STDERR"},

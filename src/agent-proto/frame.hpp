@@ -42,6 +42,8 @@ enum class MessageType : uint8_t {
   kExec = 0x14,          // host -> agent: extra process in a running container
   kNetwork = 0x15,       // host -> agent, new handle: configure the zone's NICs
   kNetworkReady = 0x16,  // agent -> host, same handle: the NICs are configured ({})
+  kDnsQuery = 0x17,      // agent -> host, stream 0: binary, query id + a DNS message for 127.0.0.11:53
+  kDnsAnswer = 0x18,     // host -> agent, stream 0: binary, the query's id + the DNS server's answer
   kStdin = 0x20,         // host -> agent: bytes, empty = EOF
   kStdout = 0x21,        // agent -> host: bytes, empty = EOF
   kStderr = 0x22,        // agent -> host: bytes, empty = EOF

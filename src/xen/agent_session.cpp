@@ -28,6 +28,7 @@ AgentSession::AgentSession(std::unique_ptr<ByteChannel> channel, AgentSessionOpt
   if (fd < 0) throw_errno("eventfd");
   wake_.reset(fd);
   processes_.emplace(kMainHandle, Process(std::move(options_.main_stdio), {}, options_.main_terminal));
+  if (options_.dns_server) dns_relay_ = std::make_unique<net::DnsRelay>(*options_.dns_server);
   pump_thread_ = std::thread([this] { pump(); });
 }
 
@@ -76,13 +77,11 @@ void AgentSession::queue_frame(ap::MessageType type, uint32_t stream, std::strin
 void AgentSession::wait_hello() { wait_for(kMainHandle, Milestone::kHello); }
 
 int32_t AgentSession::create(uint32_t handle, const ap::Create& create) {
-  queue(ap::encode(handle, create));
-  return wait_for(handle, Milestone::kCreated);
+  return wait_for(handle, Milestone::kCreated, ap::encode(handle, create));
 }
 
 int32_t AgentSession::start(uint32_t handle) {
-  queue_frame(ap::MessageType::kStart, handle, "");
-  const int32_t pid = wait_for(handle, Milestone::kStarted);
+  const int32_t pid = wait_for(handle, Milestone::kStarted, ap::encode_frame(ap::MessageType::kStart, handle, ""));
   relay_stdin_from_now(handle);
   return pid;
 }
@@ -111,8 +110,8 @@ zone::ExecStarted AgentSession::exec(const std::string& container, const spec::P
     processes_.emplace(handle, Process(std::move(stdio), std::move(on_exit), process.terminal));
   }
   try {
-    queue_frame(ap::MessageType::kExec, handle, ap::to_json_payload(ap::Exec{container, process}));
-    const int32_t pid = wait_for(handle, Milestone::kStarted);
+    const int32_t pid = wait_for(handle, Milestone::kStarted,
+                                 ap::encode_frame(ap::MessageType::kExec, handle, ap::to_json_payload(ap::Exec{container, process})));
     relay_stdin_from_now(handle);
     return zone::ExecStarted{handle, pid};
   } catch (...) {
@@ -129,8 +128,7 @@ void AgentSession::configure_network(const ap::Network& network) {
     processes_.emplace(handle, Process(zone::ZoneStdio{}, {}, false));  // no process: only the answer waits here
   }
   try {
-    queue(ap::encode(handle, network));
-    wait_for(handle, Milestone::kNetworkReady);
+    wait_for(handle, Milestone::kNetworkReady, ap::encode(handle, network));
   } catch (...) {
     drop_process(handle);
     throw;
@@ -206,7 +204,7 @@ void AgentSession::kill_and_remove(uint32_t handle, std::chrono::seconds wait) n
 
 // --- the one wait path ---------------------------------------------------------------------------------------
 
-int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
+int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone, std::string request) {
   const auto timeout = milestone == Milestone::kHello ? options_.hello_timeout : options_.request_timeout;
   const std::string what =
       milestone == Milestone::kHello          ? "agent HELLO"
@@ -230,6 +228,11 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone) {
     Waiting(const Waiting&) = delete;
     Waiting& operator=(const Waiting&) = delete;
   } waiting(processes_, handle);  // destroyed before `lock`, so under it
+  if (!request.empty()) {
+    // queued only now that the wait counts: an EXIT right behind the answer leaves the entry to it
+    outgoing_ += request;
+    wake_pump();
+  }
   // A stream-0 ERROR (the agent failed as a whole) is recorded for the main process, so HELLO waits on its
   // entry too.
   auto answer = [&]() -> std::optional<int32_t> {

@@ -13,7 +13,17 @@
 // end check whether the channel's far end is gone. API calls come from any thread: they queue frames and wait
 // on a condition variable. Callbacks run on the pump thread (console_sink, end_check, and on_exit at EXIT),
 // except on_exit(128+9) from kill_and_remove (its caller's thread) and from the destructor.
+//
+// DNS relay: with options.dns_server set, the pump also answers the agent's DNS_QUERY frames
+// (agent-proto/dns_message.hpp): each goes to that server through a net::DnsRelay (its sockets made by the
+// pump thread, so in the network namespace the process stands in), and the server's answer goes back as
+// DNS_ANSWER under the query's id. A query that is malformed, that the relay drops (32 in flight, a socket
+// error) or that the server does not answer (an error, 5 s), and an answer that finds the channel backed up,
+// are counted and logged at the first and every 100th, never an error of the session: DNS over UDP is allowed
+// to lose datagrams.
 #pragma once
+
+#include <netinet/in.h>
 
 #include <atomic>
 #include <chrono>
@@ -25,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -33,7 +44,9 @@
 
 #include "agent-proto/decoder.hpp"
 #include "agent-proto/messages.hpp"
+#include "common/drop_count.hpp"
 #include "common/fd.hpp"
+#include "net/dns_relay.hpp"
 #include "xen/byte_channel.hpp"
 #include "xen/terminal_resizes.hpp"
 #include "zone/zone.hpp"
@@ -58,6 +71,9 @@ struct AgentSessionOptions {
   // end_check asked on each pump round; a reason it returns fails every wait from then on. Pump thread.
   int end_fd = -1;
   std::function<std::optional<std::string>()> end_check;
+  // Where the agent's DNS_QUERY frames go (net::embedded_dns_address() for a container with a network
+  // namespace); none: they are dropped (counted). Tests give a server of their own.
+  std::optional<sockaddr_in> dns_server;
 };
 
 class AgentSession {
@@ -126,10 +142,12 @@ class AgentSession {
   };
   enum class Milestone { kHello, kCreated, kStarted, kNetworkReady };
 
-  // Waits until the agent reported `milestone` for `handle`; returns its pid (0 for HELLO, NETWORK_READY). Throws
-  // runz::Error with the agent's ERROR for the handle, the channel's end, or a timeout (after asking for a
-  // task dump).
-  int32_t wait_for(uint32_t handle, Milestone milestone);
+  // Sends `request` (a whole frame; none when empty) and waits until the agent reported `milestone` for
+  // `handle`; returns its pid (0 for HELLO, NETWORK_READY). The request is queued once the wait is registered
+  // on the handle's entry, so an EXIT that arrives with the answer (a short-lived process) leaves the entry
+  // for this wait to read. Throws runz::Error with the agent's ERROR for the handle, the channel's end, or a
+  // timeout (after asking for a task dump).
+  int32_t wait_for(uint32_t handle, Milestone milestone, std::string request = {});
   void queue(std::string frame);
   void queue_frame(agent_proto::MessageType type, uint32_t stream, std::string_view payload);
   void relay_stdin_from_now(uint32_t handle);
@@ -146,6 +164,10 @@ class AgentSession {
   void pump_once();
   void on_frame(const agent_proto::Frame& frame);
   void on_process_frame(const agent_proto::Frame& frame);
+  void on_dns_query(const agent_proto::Frame& frame);
+  // The relay's answers as DNS_ANSWER frames (after poll: `polled` are the relay's pollfds).
+  void relay_dns_answers(std::span<const pollfd> polled);
+  void log_dns_drop(DropCount& drops, std::string_view what);
   void relay_stdin(int fd, uint32_t handle);
   void on_console_text(std::string_view text);
   void check_end();
@@ -173,6 +195,8 @@ class AgentSession {
   std::string out_pending_;  // bytes for the channel that did not fit yet
   bool channel_backlog_ = false;  // the last round stopped reading at its bound: more may be waiting
   TerminalResizes terminal_resizes_;
+  std::unique_ptr<net::DnsRelay> dns_relay_;  // options_.dns_server's
+  DropCount dns_bad_queries_, dns_dropped_queries_, dns_dropped_answers_, dns_unanswered_;
 
   // HELLO said the zone kernel swallows ^O as SysRq: every 0x0F we send is doubled (agent_proto::Hello).
   std::atomic<bool> double_0f_{false};

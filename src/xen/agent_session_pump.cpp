@@ -5,11 +5,13 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <utility>
 #include <vector>
 
+#include "agent-proto/dns_message.hpp"
 #include "common/error.hpp"
 #include "common/printable.hpp"
 #include "xen/log.hpp"
@@ -18,6 +20,9 @@ namespace runz::xen {
 namespace {
 
 namespace ap = runz::agent_proto;
+
+// the relay checks what the protocol carries: the same bounds
+static_assert(net::kDnsHeaderBytes == ap::kMinDnsMessageBytes && net::kMaxDnsUdpBytes == ap::kMaxDnsMessageBytes);
 
 // Console text kept in memory for error messages (the whole text goes to the console sink).
 constexpr size_t kConsoleTailBytes = 4096;
@@ -110,11 +115,17 @@ void AgentSession::pump_once() {
   const bool read_stdin = !stdins.empty() && out_pending_.size() < kMaxPendingOutBytes;
   if (read_stdin)
     for (const auto& [handle, fd] : stdins) fds.push_back({fd, POLLIN, 0});
+  const size_t end_stdin = fds.size();
+  if (dns_relay_) dns_relay_->add_poll_fds(fds);
   // A round that stopped reading at its bound left bytes waiting that may raise no new event: no waiting then.
   auto wait = channel_backlog_         ? std::chrono::milliseconds{0}
               : !out_pending_.empty() ? kPumpBusyPoll
               : terminals.empty()     ? kPumpIdlePoll
                                       : kPumpTerminalPoll;
+  if (const auto deadline = dns_relay_ ? dns_relay_->next_deadline() : std::nullopt) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - net::DnsClock::now());
+    wait = std::clamp(left, std::chrono::milliseconds{0}, wait);
+  }
   int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
   if (n < 0 && errno != EINTR) throw_errno("poll");
 
@@ -144,9 +155,10 @@ void AgentSession::pump_once() {
     uint64_t v = 0;
     (void)!::read(wake_.get(), &v, sizeof(v));
   }
-  for (size_t i = first_stdin; read_stdin && i < fds.size(); ++i) {
+  for (size_t i = first_stdin; i < end_stdin; ++i) {
     if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) relay_stdin(fds[i].fd, stdins[i - first_stdin].first);
   }
+  relay_dns_answers(std::span(fds).subspan(end_stdin));
   check_end();
 }
 
@@ -202,9 +214,61 @@ void AgentSession::on_frame(const ap::Frame& frame) {
       if (agent_log_tail_.size() > kAgentLogTailLines) agent_log_tail_.pop_front();
       break;
     }
+    case T::kDnsQuery: on_dns_query(frame); return;  // nothing waits on it
     default: on_process_frame(frame); break;
   }
   cv_.notify_all();
+}
+
+// A DNS_QUERY goes to the relay; whatever is wrong with it is the zone's loss (a resolver retries), counted.
+void AgentSession::on_dns_query(const ap::Frame& frame) {
+  ap::DnsMessage query;
+  try {
+    query = ap::parse_dns_message(frame.type, frame.payload);
+  } catch (const ap::ProtocolError& e) {
+    log_dns_drop(dns_bad_queries_, std::string("malformed DNS_QUERY: ") + e.what());
+    return;
+  }
+  if (!dns_relay_) {
+    log_dns_drop(dns_dropped_queries_, "DNS_QUERY dropped: no DNS relay for this zone");
+    return;
+  }
+  switch (dns_relay_->submit(query.id, query.message, net::DnsClock::now())) {
+    case net::DnsRelay::Submit::kSent: break;
+    case net::DnsRelay::Submit::kFull:
+      log_dns_drop(dns_dropped_queries_, "DNS_QUERY dropped: " + std::to_string(dns_relay_->in_flight()) +
+                                             " queries in flight already");
+      break;
+    case net::DnsRelay::Submit::kInvalid:  // not reached: parse_dns_message checked the same bounds
+      log_dns_drop(dns_bad_queries_, "DNS_QUERY dropped: its length is out of range");
+      break;
+    case net::DnsRelay::Submit::kFailed:
+      log_dns_drop(dns_dropped_queries_, "DNS_QUERY dropped: it could not be sent to the DNS server");
+      break;
+  }
+}
+
+void AgentSession::relay_dns_answers(std::span<const pollfd> polled) {
+  if (!dns_relay_) return;
+  const auto& counted = dns_relay_->counters();
+  const uint64_t unanswered_before = counted.failed + counted.timed_out + counted.invalid;
+  const std::vector<net::DnsReply> replies = dns_relay_->collect(polled, net::DnsClock::now());
+  for (uint64_t n = counted.failed + counted.timed_out + counted.invalid; n > unanswered_before; --n)
+    log_dns_drop(dns_unanswered_, "a DNS query got no answer from the DNS server (a socket error such as "
+                                  "ECONNREFUSED, the timeout, or an answer of a wrong length)");
+  for (const net::DnsReply& reply : replies) {
+    // answers are not worth holding back what else waits for the channel (at most 32 are in flight anyway)
+    if (out_pending_.size() >= kMaxPendingOutBytes) {
+      log_dns_drop(dns_dropped_answers_, "DNS_ANSWER dropped: the console channel is backed up");
+      continue;
+    }
+    out_pending_ += for_channel(ap::encode_dns(ap::MessageType::kDnsAnswer, ap::DnsMessage{reply.id, reply.message}));
+  }
+}
+
+void AgentSession::log_dns_drop(DropCount& drops, std::string_view what) {
+  if (drops.count())
+    log_warning(options_.name + ": " + escape_controls(what) + " (" + std::to_string(drops.total()) + " so far)");
 }
 
 // Frames about one process. Stream 0 is the zone as a whole; what the agent says there (the ERROR that ended

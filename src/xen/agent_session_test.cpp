@@ -22,9 +22,11 @@
 #include <vector>
 
 #include "agent-proto/decoder.hpp"
+#include "agent-proto/dns_message.hpp"
 #include "agent-proto/messages.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
+#include "net/fake_dns_server.hpp"
 
 using namespace std::chrono_literals;
 using runz::UniqueFd;
@@ -250,7 +252,8 @@ std::string read_to_eof(const UniqueFd& fd) {
 
 // A session and its agent over one socket pair.
 struct Harness {
-  explicit Harness(FakeAgent::Answer answer = {}, std::chrono::seconds request_timeout = 10s) {
+  explicit Harness(FakeAgent::Answer answer = {}, std::chrono::seconds request_timeout = 10s,
+                   std::optional<sockaddr_in> dns_server = std::nullopt) {
     int sv[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
     agent = std::make_unique<FakeAgent>(UniqueFd(sv[1]), std::move(answer));
@@ -270,6 +273,7 @@ struct Harness {
       if (ended) return "the test ended it";
       return std::nullopt;
     };
+    o.dns_server = dns_server;
     session = std::make_unique<AgentSession>(std::make_unique<SocketChannel>(UniqueFd(sv[0]), controls),
                                              std::move(o));
   }
@@ -734,4 +738,57 @@ TEST_CASE("the zone's text reaches an error message with its control bytes escap
                          [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
     }
   }
+}
+
+TEST_CASE("DNS_QUERY goes to the DNS server; its answer comes back as DNS_ANSWER under the query's id") {
+  runz::net::FakeDnsServer server;
+  Harness h({}, 10s, server.address());
+  create_and_start(h);
+  const std::string query(29, 'q');
+  h.agent->send(ap::encode_dns(ap::MessageType::kDnsQuery, ap::DnsMessage{0xA1B2C3D4u, query}));
+  CHECK(server.answer_next(std::string(45, 'a')) == query);
+  const ap::Frame answer = h.agent->wait_frame([](const ap::Frame& f) { return f.type == ap::MessageType::kDnsAnswer; });
+  CHECK(answer.stream == ap::kZoneStream);
+  CHECK(ap::parse_dns_message(answer.type, answer.payload) == ap::DnsMessage{0xA1B2C3D4u, std::string(45, 'a')});
+  CHECK(h.session->main_state() == AgentSession::MainState::kRunning);
+}
+
+TEST_CASE("a malformed DNS_QUERY is dropped; the session and later queries carry on") {
+  runz::net::FakeDnsServer server;
+  Harness h({}, 10s, server.address());
+  create_and_start(h);
+  h.agent->send(ap::MessageType::kDnsQuery, ap::kZoneStream, "abc");                      // shorter than id + header
+  h.agent->send(ap::MessageType::kDnsQuery, ap::kZoneStream, std::string(5000, 'x'));     // longer than id + 4096
+  h.agent->send(ap::encode_dns(ap::MessageType::kDnsQuery, ap::DnsMessage{5, std::string(12, 'q')}));
+  CHECK(server.answer_next(std::string(12, 'a')) == std::string(12, 'q'));
+  const ap::Frame answer = h.agent->wait_frame([](const ap::Frame& f) { return f.type == ap::MessageType::kDnsAnswer; });
+  CHECK(ap::parse_dns_message(answer.type, answer.payload).id == 5);
+  CHECK(h.session->main_state() == AgentSession::MainState::kRunning);
+  // the main process still gets its frames: the bad queries did not end the pump
+  h.agent->send(ap::encode(kMainHandle, ap::Exit{0, std::nullopt}));
+  CHECK(h.session->wait_exit().status == 0);
+}
+
+TEST_CASE("without a DNS server (no network namespace) a DNS_QUERY is dropped, nothing answers") {
+  Harness h;
+  create_and_start(h);
+  h.agent->send(ap::encode_dns(ap::MessageType::kDnsQuery, ap::DnsMessage{1, std::string(20, 'q')}));
+  h.agent->send(ap::encode(kMainHandle, ap::Exit{3, std::nullopt}));
+  CHECK(h.session->wait_exit().status == 3);
+  for (const ap::Frame& f : h.agent->received()) CHECK(f.type != ap::MessageType::kDnsAnswer);
+}
+
+TEST_CASE("a DNS server that is not there: the query is dropped, the session carries on") {
+  sockaddr_in gone{};
+  {
+    runz::net::FakeDnsServer server;
+    gone = server.address();
+  }  // closed: the port refuses
+  Harness h({}, 10s, gone);
+  create_and_start(h);
+  h.agent->send(ap::encode_dns(ap::MessageType::kDnsQuery, ap::DnsMessage{1, std::string(20, 'q')}));
+  std::this_thread::sleep_for(200ms);
+  h.agent->send(ap::encode(kMainHandle, ap::Exit{0, std::nullopt}));
+  CHECK(h.session->wait_exit().status == 0);
+  for (const ap::Frame& f : h.agent->received()) CHECK(f.type != ap::MessageType::kDnsAnswer);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "net/dns_relay.hpp"
 #include "spec/pod.hpp"
 #include "xen/devices/console.hpp"
 #include "xen/log.hpp"
@@ -53,6 +54,14 @@ std::filesystem::path zone_kernel(const std::filesystem::path& zone_dir) {
   throw Error("zone kernel not found: neither " + runz::quoted((zone_dir / "vmlinux").string()) + " nor " +
                   runz::quoted((zone_dir / "vmlinuz").string()) + " is readable (run runz-zone-image)",
               ENOENT);
+}
+
+// A container with a network namespace of its own (not the host's): the monitor, and so the agent session's
+// pump, stands in it, where Docker's embedded DNS may answer at 127.0.0.11 (docs/ARCHITECTURE.md, "Network").
+bool has_network_namespace(const spec::Config& config) {
+  if (!config.linux_) return false;
+  return std::any_of(config.linux_->namespaces.begin(), config.linux_->namespaces.end(),
+                     [](const spec::Namespace& ns) { return ns.type == "network"; });
 }
 
 // CREATE for a container whose exports ContainerExports made with the same `prefix`.
@@ -195,6 +204,7 @@ void XenZone::boot_step() {
     if (auto ended = watcher_->check()) return "the zone's domain ended (" + ended->describe() + ")";
     return std::nullopt;
   };
+  if (has_network_namespace(cfg_.config)) options.dns_server = net::embedded_dns_address();
   // the session's pump runs before unpause, so the console keeps the zone's first words
   session_ = std::make_unique<AgentSession>(
       std::make_unique<PvConsoleChannel>(PvConsole::attach(domid, built_->console_mfn, built_->console_port)),
