@@ -21,6 +21,7 @@ config() {  # config NAMESPACES_JSON
   "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "env": ["PATH=/bin"], "cwd": "/"},
   "root": {"path": "rootfs"},
   "hostname": "standin",
+  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
   "linux": {"namespaces": $1}
 }
 JSON
@@ -38,11 +39,11 @@ relations() {
   _rt=$1 _root=$2
   config '[{"type": "mount"}, {"type": "network"}, {"type": "uts"}, {"type": "ipc"}, {"type": "cgroup"}]' >"$B1/config.json"
   "$_rt" --root "$_root" create -b "$B1" c1 </dev/null >/dev/null 2>"$RUNZ_TEST_TMP/err" ||
-    { cat "$RUNZ_TEST_TMP/err"; show_zone_log "$_root" c1; fail "$_rt create c1"; }
+    { cat "$RUNZ_TEST_TMP/err" >&2; show_zone_log "$_root" c1 >&2; fail "$_rt create c1" >&2; }
   _p1=$("$_rt" --root "$_root" state c1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
   config_by_path "$_p1" >"$B2/config.json"
   "$_rt" --root "$_root" create -b "$B2" c2 </dev/null >/dev/null 2>"$RUNZ_TEST_TMP/err" ||
-    { cat "$RUNZ_TEST_TMP/err"; show_zone_log "$_root" c2; fail "$_rt create c2"; }
+    { cat "$RUNZ_TEST_TMP/err" >&2; show_zone_log "$_root" c2 >&2; fail "$_rt create c2" >&2; }
   _p2=$("$_rt" --root "$_root" state c2 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
   for _t in net uts ipc cgroup; do
     if [ "$(ns "$_p1" $_t)" = "$(ns $$ $_t)" ]; then echo "c1 $_t dom0's"; else echo "c1 $_t new"; fi
@@ -55,10 +56,10 @@ trap 'runz --root "$ROOT" delete -f c2 >/dev/null 2>&1; runz --root "$ROOT" dele
   runc --root "$RUNZ_TEST_TMP/runc" delete -f c2 >/dev/null 2>&1; runc --root "$RUNZ_TEST_TMP/runc" delete -f c1 >/dev/null 2>&1' EXIT
 
 log "runc"
-relations runc "$RUNZ_TEST_TMP/runc" >"$RUNZ_TEST_TMP/runc.txt"
+relations runc "$RUNZ_TEST_TMP/runc" >"$RUNZ_TEST_TMP/runc.txt" || fail "runc: see above"
 cat "$RUNZ_TEST_TMP/runc.txt"
 log "runz"
-relations runz "$ROOT" >"$RUNZ_TEST_TMP/runz.txt"
+relations runz "$ROOT" >"$RUNZ_TEST_TMP/runz.txt" || fail "runz: see above"
 cat "$RUNZ_TEST_TMP/runz.txt"
 grep -q "c1 net new" "$RUNZ_TEST_TMP/runc.txt" || fail "runc's own relations are not as expected: the test is wrong"
 diff "$RUNZ_TEST_TMP/runc.txt" "$RUNZ_TEST_TMP/runz.txt" || fail "runz's host-side namespaces differ from runc's"
@@ -68,7 +69,7 @@ config '[{"type": "mount"}, {"type": "uts"}]' >"$B1/config.json"
 runz --root "$ROOT" create -b "$B1" c1 </dev/null >/dev/null 2>&1 || fail "create c1"
 p1=$(runz --root "$ROOT" state c1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
 [ "$(ns "$p1" mnt)" = "$(ns $$ mnt)" ] || fail "runz's monitor left dom0's mount namespace"
-config "[{\"type\": \"cgroup\", \"path\": \"/proc/$p1/ns/ipc\"}]" >"$B2/config.json"
+config "[{\"type\": \"uts\"}, {\"type\": \"cgroup\", \"path\": \"/proc/$p1/ns/ipc\"}]" >"$B2/config.json"
 if runz --root "$ROOT" create -b "$B2" c3 </dev/null >/dev/null 2>"$RUNZ_TEST_TMP/err"; then
   runz --root "$ROOT" delete -f c3
   fail "an ipc namespace path given as cgroup was accepted"
