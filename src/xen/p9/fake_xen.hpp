@@ -1,8 +1,7 @@
 // Test doubles for xen_ports.hpp: xenstore as a map, grant mappings that alias one "guest memory" arena,
-// event channels that count notifications. Only for tests.
+// event channels that count notifications. For the unit tests and fuzz/p9_xenstore_fuzz.cpp (so no doctest
+// here).
 #pragma once
-
-#include <doctest/doctest.h>
 
 #include <cerrno>
 #include <cstring>
