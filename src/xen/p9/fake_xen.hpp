@@ -51,7 +51,7 @@ class FakeGrants : public GrantMapper {
   std::unique_ptr<GrantMapping> map(uint32_t, std::span<const uint32_t> refs) override {
     if (refs.empty()) throw Error("no refs", EINVAL);
     for (size_t i = 0; i < refs.size(); ++i) {
-      if (refs[i] != refs[0] + i || (refs[i] + 1) * size_t{kXenPageBytes} > arena.size()) {
+      if (refs[i] != refs[0] + i || (size_t{refs[i]} + 1) * kXenPageBytes > arena.size()) {
         throw Error("bad grant ref", EINVAL);
       }
     }
