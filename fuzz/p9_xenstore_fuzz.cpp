@@ -1,9 +1,10 @@
 // libFuzzer target: the 9pfs backend's xenbus handshake (src/xen/p9/xenbus_backend.cpp, device_state.cpp,
 // xen_transport.cpp) against a frontend that writes what it likes into its own xenstore directory: `state`,
 // `version`, `num-rings`, `ring-ref<N>`, `event-channel-<N>` (any bytes, or none), and into the pages it
-// grants. One Device on the unit tests' fakes (src/xen/p9/fake_xen.hpp) per input; the input is a list of
-// steps (below) that write or remove those nodes, fire the state watch, raise events on the device's ports,
-// poke guest memory, make xenstore reads fail, or shut the device down. Nothing is asserted but the
+// grants. One Device on the unit tests' fakes (src/xen/p9/fake_xen.hpp) per input, starting from an honest
+// frontend's nodes and rings; the input is a list of steps (below) that rewrite or remove those nodes, change
+// the frontend state and fire its watch, raise events on the device's ports, poke guest memory, queue a
+// Tversion, make xenstore reads fail, or shut the device down. Nothing is asserted but the
 // sanitizers, leaks and the fakes' own books (every mapping and bound port released with the device).
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,12 +16,15 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/capped_log.hpp"
 #include "common/error.hpp"
 #include "xen/p9/export.hpp"
 #include "xen/p9/fake_xen.hpp"
+#include "xen/p9/protocol.hpp"
+#include "xen/p9/wire.hpp"
 #include "xen/p9/xenbus_backend.hpp"
 
 using namespace runz::p9;
@@ -35,6 +39,8 @@ constexpr size_t kMaxValueBytes = 48;  // longer than any number parse_xs_u32 ta
 constexpr int kMaxSteps = 200;
 
 // The frontend's nodes the backend reads, and a few it must not (ring N >= num-rings, N >= kMaxRings).
+std::string xen_state(XenbusState st) { return std::to_string(static_cast<unsigned>(st)); }
+
 const std::vector<std::string>& frontend_keys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k = {"state", "version", "num-rings"};
@@ -87,12 +93,27 @@ struct Input {
   }
 };
 
-// A frontend that did its part right, so the fuzzer starts from reachable connects: rings at refs 1
-// (order 1), 4 (order 2) and 9 (order 3), data pages right after each interface page.
-void grant_rings(FakeGrants& gnt) {
-  for (const auto& [intf_ref, order] : {std::pair<uint32_t, uint32_t>{1, 1}, {4, 2}, {9, 3}}) {
-    FakeFrontendRing{gnt, intf_ref, order}.init();
-  }
+// The rings an honest frontend granted: interface pages 1 (order 1), 4 (order 2) and 9 (order 3), data pages
+// right after each. Its nodes name the first two; the input rewrites any of that.
+constexpr std::pair<uint32_t, uint32_t> kRings[] = {{1, 1}, {4, 2}, {9, 3}};
+
+void honest_frontend(FakeGrants& gnt, FakeXenstore& xs, const std::string& fe) {
+  for (const auto& [intf_ref, order] : kRings) FakeFrontendRing{gnt, intf_ref, order}.init();
+  xs.nodes[fe + "/version"] = "1";
+  xs.nodes[fe + "/num-rings"] = "2";
+  xs.nodes[fe + "/ring-ref0"] = "1";
+  xs.nodes[fe + "/event-channel-0"] = "5";
+  xs.nodes[fe + "/ring-ref1"] = "4";
+  xs.nodes[fe + "/event-channel-1"] = "6";
+  xs.nodes[fe + "/state"] = xen_state(XenbusStateInitialising);
+}
+
+// A Tversion as the Linux frontend's first request.
+std::vector<uint8_t> tversion(uint32_t msize) {
+  Writer w(static_cast<uint8_t>(MsgType::kTversion), kNoTag);
+  w.u32(msize);
+  w.str(kVersion9P2000L);
+  return std::move(w).finish();
 }
 
 std::string g_export_dir;
@@ -111,8 +132,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   g_export_dir = tmpl;
   std::atexit(remove_export_dir);
   // The device logs every transition and refusal: the first few lines, then nothing (the sanitizers and
-  // libFuzzer write to fd 2 directly).
-  runz::cap_stderr(4096, "p9_xenstore_fuzz's device log");
+  // libFuzzer write to fd 2 directly). RUNZ_FUZZ_LOG=1 keeps all of it (what a corpus reaches).
+  const char* log = std::getenv("RUNZ_FUZZ_LOG");
+  if (log == nullptr || std::string(log) != "1") runz::cap_stderr(4096, "p9_xenstore_fuzz's device log");
   return 0;
 }
 
@@ -121,54 +143,67 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FlakyXenstore xs;
   FakeGrants gnt{kArenaPages};
   FakeEvtchn evtchn;
-  grant_rings(gnt);
   const DeviceConfig cfg{kDomid, kDevid, "rootfs", 0};
   const std::string fe = frontend_path(cfg);
   const auto& keys = frontend_keys();
+  honest_frontend(gnt, xs, fe);
   {
     Device dev(cfg, Export::open_directory(g_export_dir, true), xs, gnt, evtchn);
     auto serve = [&](uint32_t port) {
       bool more = true;
       for (int i = 0; i < 4 && more; ++i) dev.on_port(port, &more);
     };
+    auto key = [&]() -> std::string { return fe + "/" + keys[in.byte() % keys.size()]; };
     if ((in.byte() & 1) == 0) dev.start();  // else the frontend's watch fires before the backend started
     for (int step = 0; step < kMaxSteps && !in.empty(); ++step) {
-      switch (in.byte() % 9) {
-        case 0: {  // the frontend writes any bytes into one of its nodes
-          const std::string& key = keys[in.byte() % keys.size()];
-          xs.nodes[fe + "/" + key] = in.bytes(in.byte() % (kMaxValueBytes + 1));
+      switch (in.byte() % 16) {
+        case 0:
+        case 1: {  // the frontend writes any bytes into one of its nodes
+          const std::string path = key();
+          xs.nodes[path] = in.bytes(in.byte() % (kMaxValueBytes + 1));
           break;
         }
-        case 1: {  // ... or a decimal number (0-65535): what an honest frontend writes
-          const std::string& key = keys[in.byte() % keys.size()];
-          const uint32_t v = in.u16();
-          xs.nodes[fe + "/" + key] = std::to_string(v);
+        case 2:
+        case 3: {  // ... or a decimal number (0-65535): what an honest frontend writes
+          const std::string path = key();
+          xs.nodes[path] = std::to_string(in.u16());
           break;
         }
-        case 2: {  // ... or a number of any size
-          const std::string& key = keys[in.byte() % keys.size()];
-          xs.nodes[fe + "/" + key] = std::to_string(in.u32());
+        case 4: {  // ... or a number of any size
+          const std::string path = key();
+          xs.nodes[path] = std::to_string(in.u32());
           break;
         }
-        case 3: xs.nodes.erase(fe + "/" + keys[in.byte() % keys.size()]); break;
-        case 4:  // the state watch fires; the rings that connected are served once, as the backend's loop does
+        case 5: xs.nodes.erase(key()); break;
+        case 6:
+        case 7:
+        case 8:  // the frontend changes state (0-9: the XenbusStates and one past them), its watch fires
+          xs.nodes[fe + "/state"] = std::to_string(in.byte() % 10);
+          [[fallthrough]];
+        case 9:
+        case 10:  // the state watch fires; the rings that connected are served once, as the backend's loop does
           for (uint32_t port : dev.on_frontend_changed()) serve(port);
           break;
-        case 5: {  // an event on one of the device's ports, or on a port that is not its own
+        case 11: {  // an event on one of the device's ports, or on a port that is not its own
           const auto ports = dev.local_ports();
           const uint8_t pick = in.byte();
-          serve(ports.empty() || pick >= ports.size() ? pick : ports[pick]);
+          serve(pick < ports.size() ? ports[pick] : pick);
           break;
         }
-        case 6: {  // the guest writes a word anywhere in the memory it grants (ring orders, refs, indexes)
+        case 12: {  // the guest writes a word anywhere in the memory it grants (ring orders, refs, indexes)
           const uint32_t page = in.byte() % kArenaPages;
           const uint32_t offset = in.u16() % (kXenPageBytes / 4) * 4;
           const uint32_t v = in.u32();
           std::memcpy(gnt.page(page) + offset, &v, 4);
           break;
         }
-        case 7: xs.failing = in.byte() % 4; break;
-        case 8: dev.shutdown(); break;
+        case 13: {  // the frontend queues a Tversion on one of the granted rings
+          const auto& [intf_ref, order] = kRings[in.byte() % std::size(kRings)];
+          FakeFrontendRing{gnt, intf_ref, order}.send(tversion(in.u32()));
+          break;
+        }
+        case 14: xs.failing = 1 + in.byte() % 2; break;
+        case 15: dev.shutdown(); break;
       }
     }
     if (in.byte() & 1) dev.shutdown();
