@@ -99,12 +99,7 @@ constexpr std::pair<uint32_t, uint32_t> kRings[] = {{1, 1}, {4, 2}, {9, 3}};
 
 void honest_frontend(FakeGrants& gnt, FakeXenstore& xs, const std::string& fe) {
   for (const auto& [intf_ref, order] : kRings) FakeFrontendRing{gnt, intf_ref, order}.init();
-  xs.nodes[fe + "/version"] = "1";
-  xs.nodes[fe + "/num-rings"] = "2";
-  xs.nodes[fe + "/ring-ref0"] = "1";
-  xs.nodes[fe + "/event-channel-0"] = "5";
-  xs.nodes[fe + "/ring-ref1"] = "4";
-  xs.nodes[fe + "/event-channel-1"] = "6";
+  write_frontend_nodes(xs, fe, {kRings[0].first, kRings[1].first}, 5);
   xs.nodes[fe + "/state"] = xen_state(XenbusStateInitialising);
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "common/error.hpp"
@@ -120,5 +121,17 @@ struct FakeFrontendRing {
     return got;
   }
 };
+
+// What a frontend writes under its directory `fe` once it granted rings at interface pages `ring_refs`,
+// before it goes Initialised: version 1, num-rings, ring-ref<N> and event-channel-<N> (first_port + N).
+inline void write_frontend_nodes(FakeXenstore& xs, const std::string& fe, const std::vector<uint32_t>& ring_refs,
+                                 uint32_t first_port) {
+  xs.nodes[fe + "/version"] = "1";
+  xs.nodes[fe + "/num-rings"] = std::to_string(ring_refs.size());
+  for (size_t i = 0; i < ring_refs.size(); ++i) {
+    xs.nodes[fe + "/ring-ref" + std::to_string(i)] = std::to_string(ring_refs[i]);
+    xs.nodes[fe + "/event-channel-" + std::to_string(i)] = std::to_string(first_port + i);
+  }
+}
 
 }  // namespace runz::p9::test
