@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -39,8 +40,6 @@ constexpr size_t kMaxValueBytes = 48;  // longer than any number parse_xs_u32 ta
 constexpr int kMaxSteps = 200;
 
 // The frontend's nodes the backend reads, and a few it must not (ring N >= num-rings, N >= kMaxRings).
-std::string xen_state(XenbusState st) { return std::to_string(static_cast<unsigned>(st)); }
-
 const std::vector<std::string>& frontend_keys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k = {"state", "version", "num-rings"};
@@ -100,7 +99,7 @@ constexpr std::pair<uint32_t, uint32_t> kRings[] = {{1, 1}, {4, 2}, {9, 3}};
 void honest_frontend(FakeGrants& gnt, FakeXenstore& xs, const std::string& fe) {
   for (const auto& [intf_ref, order] : kRings) FakeFrontendRing{gnt, intf_ref, order}.init();
   write_frontend_nodes(xs, fe, {kRings[0].first, kRings[1].first}, 5);
-  xs.nodes[fe + "/state"] = xen_state(XenbusStateInitialising);
+  xs.nodes[fe + "/state"] = runz::xen::devices::xenbus_state_value(XenbusStateInitialising);
 }
 
 // A Tversion as the Linux frontend's first request.
