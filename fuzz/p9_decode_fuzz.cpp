@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <cstdlib>
 #include <functional>
 #include <algorithm>
 #include <span>
@@ -24,10 +26,16 @@ using namespace runz::p9;
 namespace {
 std::string g_dir;
 
+void remove_export() {
+  std::error_code ec;
+  std::filesystem::remove_all(g_dir, ec);  // what the requests made in it too; links are not followed
+}
+
 void setup_export() {
   char tmpl[] = "/tmp/runz-p9-fuzz-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) ::abort();
   g_dir = tmpl;
+  std::atexit(remove_export);  // each ctest run would leave one behind
   ::mkdir((g_dir + "/d").c_str(), 0755);
   FILE* f = std::fopen((g_dir + "/f").c_str(), "w");
   if (f != nullptr) {

@@ -1,6 +1,9 @@
-// libFuzzer target: bytes → JSON → parse_config (config.json comes from whoever wrote the bundle). Expected
-// rejections (invalid JSON, ConfigError) are fine; anything else escaping, or a sanitizer report, is a bug.
-// A config that parses must also survive to_json and parse back to the same value.
+// libFuzzer target: bytes → JSON → parse_config (config.json comes from whoever wrote the bundle), the text
+// through load_config's own parser (parse_json_text: every nlohmann error, a syntax error or a number out of
+// range like 1E400, becomes a ConfigError naming the field). Expected rejections (ConfigError) are fine;
+// anything else escaping, or a sanitizer report, is a bug. A config that parses must also survive to_json
+// and parse back to the same value.
+#include "spec/json_text.hpp"
 #include "spec/parse.hpp"
 #include "spec/state.hpp"
 
@@ -9,12 +12,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nlohmann::json document;
   try {
-    document = nlohmann::json::parse(data, data + size);
-  } catch (const nlohmann::json::parse_error&) {
+    document = runz::spec::detail::parse_json_text(std::string(reinterpret_cast<const char*>(data), size),
+                                                   "config.json");
+  } catch (const runz::spec::ConfigError&) {
     return 0;
   }
   try {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of runz on a Debian 12 machine: installs what it needs, builds twice and runs ctest.
+# Runs every test of runz on a Debian 12 machine: installs what it needs, builds three times and runs ctest.
 #   build/release  - the binaries that go into the emulated Xen host image (-Werror; no unit tests)
-#   build/asan     - unit tests under ASan+UBSan (-Werror); its ctest also runs the end-to-end suites,
+#   build/fuzz     - the libFuzzer targets (clang, -Werror; fuzz/), only them
+#   build/asan     - unit tests under ASan+UBSan (-Werror); its ctest also runs each of build/fuzz's targets
+#                    for a fixed number of inputs from its seed corpus (tests fuzz_*, label fuzz), the end-to-end suites,
 #                    which boot the emulated Xen host with build/release's binaries, installed in its
 #                    image by `dpkg -i` of their .deb, and package_file_lists, which packages build/release
 #                    as .deb and .rpm (no second compile), runs lintian and compares the file lists.
@@ -29,7 +31,7 @@ ctest_details() {
     / Test +#[0-9]+: / {
       for (i = 1; i <= NF; i++) if ($i ~ /^#[0-9]+:$/) name = $(i + 1)
       secs = $(NF - 1)
-      if (name ~ /^e2e_|^package_|^zone_image/) printf "    %-56s %8.1f s\n", name (name ~ /^e2e_boot_|^e2e_selftest/ && early ? " (joined: the wait)" : ""), secs
+      if (name ~ /^e2e_|^package_|^zone_image|^fuzz_/) printf "    %-56s %8.1f s\n", name (name ~ /^e2e_boot_|^e2e_selftest/ && early ? " (joined: the wait)" : ""), secs
       else { unit += secs; n++ }
     }
     END { if (n) printf "    %-56s %8.1f s\n", "unit tests (" n ", ASan+UBSan)", unit }' early="$STARTED_EARLY" "$CTEST_LOG"
@@ -104,6 +106,9 @@ if (($# == 0)); then
   export RUNZ_E2E_BOOTS=join:$PWD/$EARLY
 fi
 phase "build build/asan (unit tests, ASan+UBSan; low priority beside the boots)" nice -n 19 cmake --build build/asan -j"$JOBS"
+phase "configure build/fuzz" configure_fuzz
+phase "build build/fuzz (libFuzzer targets, clang; low priority beside the boots)" \
+  nice -n 19 cmake --build build/fuzz --target runz-fuzzers -j"$JOBS"
 rm -f "$CTEST_LOG"
 run_ctest() { nice -n 10 ctest --test-dir build/asan --output-on-failure "$@" 2>&1 | tee "$CTEST_LOG"; return "${PIPESTATUS[0]}"; }
 phase ctest run_ctest "$@"

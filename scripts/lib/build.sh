@@ -34,8 +34,14 @@ configure_release() {
   cmake_configure build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNZ_WERROR=ON -DRUNZ_BUILD_TESTS=OFF
 }
 # build/asan: the unit tests under ASan+UBSan; its ctest runs every test, the end-to-end suites on an image
-# of build/release's binaries
+# of build/release's binaries and the fuzz targets of build/fuzz (label fuzz, a fixed number of runs each)
 configure_asan() {
   cmake_configure build/asan -DCMAKE_BUILD_TYPE=Debug -DRUNZ_WERROR=ON -DRUNZ_SANITIZE=ON -DRUNZ_BUILD_GUEST=OFF \
-    -DRUNZ_IMAGE_BUILD_DIR="$PWD/build/release"
+    -DRUNZ_IMAGE_BUILD_DIR="$PWD/build/release" -DRUNZ_FUZZ_BUILD_DIR="$PWD/build/fuzz"
+}
+# build/fuzz: the libFuzzer targets (clang; fuzz/CMakeLists.txt), no unit tests, no guest; build only the
+# `runz-fuzzers` target there (the libraries are instrumented for the fuzzer, nothing else is shipped from it)
+configure_fuzz() {
+  cmake_configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DRUNZ_WERROR=ON -DRUNZ_BUILD_FUZZERS=ON -DRUNZ_BUILD_TESTS=OFF -DRUNZ_BUILD_GUEST=OFF
 }

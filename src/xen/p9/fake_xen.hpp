@@ -1,13 +1,13 @@
 // Test doubles for xen_ports.hpp: xenstore as a map, grant mappings that alias one "guest memory" arena,
-// event channels that count notifications. Only for tests.
+// event channels that count notifications. For the unit tests and fuzz/p9_xenstore_fuzz.cpp (so no doctest
+// here).
 #pragma once
-
-#include <doctest/doctest.h>
 
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "common/error.hpp"
@@ -52,7 +52,7 @@ class FakeGrants : public GrantMapper {
   std::unique_ptr<GrantMapping> map(uint32_t, std::span<const uint32_t> refs) override {
     if (refs.empty()) throw Error("no refs", EINVAL);
     for (size_t i = 0; i < refs.size(); ++i) {
-      if (refs[i] != refs[0] + i || (refs[i] + 1) * size_t{kXenPageBytes} > arena.size()) {
+      if (refs[i] != refs[0] + i || (size_t{refs[i]} + 1) * kXenPageBytes > arena.size()) {
         throw Error("bad grant ref", EINVAL);
       }
     }
@@ -121,5 +121,17 @@ struct FakeFrontendRing {
     return got;
   }
 };
+
+// What a frontend writes under its directory `fe` once it granted rings at interface pages `ring_refs`,
+// before it goes Initialised: version 1, num-rings, ring-ref<N> and event-channel-<N> (first_port + N).
+inline void write_frontend_nodes(FakeXenstore& xs, const std::string& fe, const std::vector<uint32_t>& ring_refs,
+                                 uint32_t first_port) {
+  xs.nodes[fe + "/version"] = "1";
+  xs.nodes[fe + "/num-rings"] = std::to_string(ring_refs.size());
+  for (size_t i = 0; i < ring_refs.size(); ++i) {
+    xs.nodes[fe + "/ring-ref" + std::to_string(i)] = std::to_string(ring_refs[i]);
+    xs.nodes[fe + "/event-channel-" + std::to_string(i)] = std::to_string(first_port + i);
+  }
+}
 
 }  // namespace runz::p9::test

@@ -38,12 +38,7 @@ struct Rig {
       ring0.init();
       ring1.init();
     }
-    xs.nodes[fe + "/version"] = "1";
-    xs.nodes[fe + "/num-rings"] = "2";
-    xs.nodes[fe + "/ring-ref0"] = "10";
-    xs.nodes[fe + "/event-channel-0"] = "5";
-    xs.nodes[fe + "/ring-ref1"] = "20";
-    xs.nodes[fe + "/event-channel-1"] = "6";
+    write_frontend_nodes(xs, fe, {10, 20}, 5);
     return set_frontend_state(XenbusStateInitialised);
   }
   std::vector<uint32_t> set_frontend_state(XenbusState s) {
@@ -198,12 +193,7 @@ TEST_CASE("bad frontend parameters refuse the connection: Closed, nothing left m
     rig.dev->start();
     rig.ring0.init();
     rig.ring1.init();
-    rig.xs.nodes[rig.fe + "/version"] = "1";
-    rig.xs.nodes[rig.fe + "/num-rings"] = "2";
-    rig.xs.nodes[rig.fe + "/ring-ref0"] = "10";
-    rig.xs.nodes[rig.fe + "/event-channel-0"] = "5";
-    rig.xs.nodes[rig.fe + "/ring-ref1"] = "20";
-    rig.xs.nodes[rig.fe + "/event-channel-1"] = "6";
+    write_frontend_nodes(rig.xs, rig.fe, {10, 20}, 5);
     c.spoil(rig);
     rig.xs.nodes[rig.fe + "/state"] = "3";
     rig.dev->on_frontend_changed();
