@@ -6,6 +6,7 @@
 
 #include "common/capped_log.hpp"
 #include "common/error.hpp"
+#include "common/printable.hpp"
 
 namespace runz::p9 {
 
@@ -129,7 +130,7 @@ void Device::connect() {
     const auto raw = xs_.read(fe + "/" + key);
     if (!raw) throw Error("frontend key " + quoted(key) + " missing", EPROTO);
     const auto v = parse_xs_u32(*raw);
-    if (!v) throw Error("frontend key " + quoted(key) + " is not a number: " + quoted(raw->substr(0, 32)), EPROTO);
+    if (!v) throw Error("frontend key " + quoted(key) + " is not a number: " + quoted(escape_controls(raw->substr(0, 32))), EPROTO);
     return *v;
   };
   const auto version = xs_.read(fe + "/version");
