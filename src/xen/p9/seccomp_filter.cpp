@@ -98,19 +98,22 @@ void add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, std::initializer_lis
   if (rc != 0) throw_errno(std::string("seccomp rule for ") + what, -rc);
 }
 
+// One argument comparison; libseccomp's SCMP_Ax macros are C compound literals, which clang refuses in C++.
+scmp_arg_cmp arg_cmp(unsigned arg, scmp_compare op, uint64_t a, uint64_t b = 0) { return scmp_arg_cmp{arg, op, a, b}; }
+
 void add_conditional_rules(scmp_filter_ctx ctx) {
   add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone),
-           {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneNamespaces | kCloneThread, kCloneThread)}, "clone");
+           {arg_cmp(0, SCMP_CMP_MASKED_EQ, kCloneNamespaces | kCloneThread, kCloneThread)}, "clone");
   // clone3 takes its flags in memory, where a filter cannot look: ENOSYS makes glibc fall back to clone.
   add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), {}, "clone3");
   // The kernel reads the request as 32 bits: compare those, whatever the upper half holds.
   for (unsigned long request : kXenIoctls) {
-    add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, request)}, "ioctl");
+    add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), {arg_cmp(1, SCMP_CMP_MASKED_EQ, 0xffffffffU, request)}, "ioctl");
   }
-  add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}, "mmap");
-  add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}, "mprotect");
+  add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), {arg_cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}, "mmap");
+  add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), {arg_cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)}, "mprotect");
   // Signals to this process's own threads only (raise, abort, pthread_kill).
-  add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), {SCMP_A0(SCMP_CMP_EQ, static_cast<uint64_t>(::getpid()))},
+  add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), {arg_cmp(0, SCMP_CMP_EQ, static_cast<uint64_t>(::getpid()))},
            "tgkill");
 }
 }  // namespace
