@@ -271,12 +271,7 @@ void Agent::advance_networks(Clock::time_point now) {
 void Agent::start_dns_if_named(pid_t pid) {
   if (dns_) return;
   const auto resolv_conf = read_resolv_conf("/proc/" + std::to_string(pid) + "/root");
-  // said in the log either way: whether a zone relays DNS is otherwise invisible from the host
-  if (!resolv_conf) {
-    console_.log("dns: no relay: the container's /etc/resolv.conf could not be read (pid " + std::to_string(pid) + ")");
-    return;
-  }
-  if (!names_embedded_dns(*resolv_conf)) return;
+  if (!resolv_conf || !names_embedded_dns(*resolv_conf)) return;
   try {
     dns_ = std::make_unique<DnsForwarder>(kEmbeddedDnsAddress, kEmbeddedDnsPort,
                                           [this](std::string_view line) { console_.log(line); });

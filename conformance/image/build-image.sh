@@ -144,11 +144,12 @@ for c in $CLIENTS; do
   pkg=${c%%:*} files=${c#*:}
   deb=$(cached_deb "$pkg")
   x=$CACHE/debs/x-$pkg
-  if [ ! -f "$x/.from" ] || [ "$(cat "$x/.from")" != "$(basename "$deb")" ]; then
+  # extracted again when the .deb or the list of files taken from it changes
+  if [ ! -f "$x/.from" ] || [ "$(cat "$x/.from")" != "$(basename "$deb") $files" ]; then
     rm -rf "$x"
     mkdir -p "$x"
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" $(tr ',' '\n' <<<"$files" | sed 's|^|.|')
-    basename "$deb" >"$x/.from"
+    echo "$(basename "$deb") $files" >"$x/.from"
   fi
   CLIENT_DEBS+=("$deb")
   for f in ${files//,/ }; do CLIENT_FILES+=("$x$f"); CLIENT_PATHS+=("$f"); done
