@@ -7,16 +7,17 @@ log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds; 1 if it never did
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds; 1 if it has not within SECONDS
+# (wall time from /proc/uptime: a slow COMMAND, such as a connect that waits out its own timeout, does not
+# stretch the wait)
 wait_for() {
-  _wf_n=$(($1 * 5))
+  _wf_end=$(($(cut -d. -f1 /proc/uptime) + $1))
   shift
-  while [ "$_wf_n" -gt 0 ]; do
+  while :; do
     "$@" >/dev/null 2>&1 && return 0
+    [ "$(cut -d. -f1 /proc/uptime)" -lt "$_wf_end" ] || return 1
     sleep 0.2
-    _wf_n=$((_wf_n - 1))
   done
-  return 1
 }
 
 # domains other than dom0, one name a line (xl as an independent witness)
@@ -24,9 +25,10 @@ other_domains() { xl list 2>/dev/null | awk 'NR>2 {print $1}'; }
 # domain ids that xenstore knows under /local/domain, one a line
 xenstore_domids() { xenstore-list /local/domain 2>/dev/null; }
 # http_body HOST PORT: the body of GET / from HOST:PORT, through busybox nc: the static busybox's wget looks the
-# port up with getservbyname, which crashes without NSS in dom0 and in the test images
+# port up with getservbyname, which crashes without NSS in dom0 and in the test images. nc's -w bounds only the
+# connect: a socket that accepts and never answers (a port that Podman holds) would keep it forever
 http_body() {
-  printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" | nc -w 10 "$1" "$2" 2>/dev/null | sed '1,/^\r*$/d'
+  printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$1" | timeout 15 nc -w 10 "$1" "$2" 2>/dev/null | sed '1,/^\r*$/d'
 }
 # pids_named NAME: pids of processes whose comm is NAME (dom0's busybox has no pgrep)
 pids_named() {

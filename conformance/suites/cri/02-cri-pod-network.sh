@@ -1,10 +1,10 @@
 #!/bin/sh
 # Kubernetes pods on a CNI network with runz (issue "Zones on the network"): containerd's CRI plugin makes
-# each pod's network namespace with the CNI bridge plugin (cni0, 10.88.0.0/16, host-local IPAM); the pod's
+# each pod's network namespace with the CNI bridge plugin (cni0, $CNI_SUBNET, host-local IPAM); the pod's
 # zone gets a NIC with the pod's address. Checked as the kubelet and the pods would: dom0 fetches an HTTP
 # page from each pod's IP (a probe), pod A fetches pod B's page, pod A reaches dom0 through the bridge, pod
 # B's hostPort (CNI portmap's DNAT) serves dom0; a pod's second container shares its zone and so its network.
-# Afterwards no NIC, vif node, netns or DNAT rule is left.
+# Afterwards no NIC, vif node, netns or DNAT rule is left. ($CNI_SUBNET: cri-lib.sh)
 # timeout: 1200
 . "$RUNZ_TESTLIB"
 CD_CNI=1
@@ -51,8 +51,8 @@ pb=$1 cb=$2
 ipa=$(pod_ip "$pa")
 ipb=$(pod_ip "$pb")
 log "pod a: $ipa, pod b: $ipb"
-case $ipa in 10.88.*) ;; *) shim_fail "pod a has no 10.88.0.0/16 address: '$ipa'" ;; esac
-case $ipb in 10.88.*) ;; *) shim_fail "pod b has no 10.88.0.0/16 address: '$ipb'" ;; esac
+case $ipa in "${CNI_GATEWAY%.*.*}".*) ;; *) shim_fail "pod a has no $CNI_SUBNET address: '$ipa'" ;; esac
+case $ipb in "${CNI_GATEWAY%.*.*}".*) ;; *) shim_fail "pod b has no $CNI_SUBNET address: '$ipb'" ;; esac
 out=$(cri exec "$ca" -- ip -o addr show eth0) || shim_fail "ExecSync ip addr in pod a"
 echo "$out"
 echo "$out" | grep -q "inet $ipa/" || shim_fail "pod a's zone does not have $ipa on eth0"
@@ -66,12 +66,12 @@ log "pod a fetches pod b's page; pod a reaches dom0"
 out=$(cri exec "$ca" -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 10 $ipb 80 | sed '1,/^\\r*\$/d'") ||
   shim_fail "pod a could not fetch from pod b ($ipb)"
 [ "$out" = page-b ] || shim_fail "pod a got '$out' from pod b"
-cri exec "$ca" -- ping -c 1 -W 10 10.88.0.1 || shim_fail "pod a cannot reach dom0's cni0 (10.88.0.1)"
+cri exec "$ca" -- ping -c 1 -W 10 "$CNI_GATEWAY" || shim_fail "pod a cannot reach dom0's cni0 ($CNI_GATEWAY)"
 
 log "pod b's hostPort 8090 (CNI portmap): dom0 fetches page-b"
 iptables -t nat -S | grep -- "--to-destination $ipb:80" || { iptables -t nat -S; shim_fail "no DNAT rule to $ipb:80 for pod b's hostPort"; }
 page_is_at() { [ "$(http_body "$1" "$2")" = "$3" ]; }
-wait_for 30 page_is_at 10.88.0.1 8090 page-b || shim_fail "no page-b from 10.88.0.1:8090 (got '$(http_body 10.88.0.1 8090)')"
+wait_for 30 page_is_at "$CNI_GATEWAY" 8090 page-b || shim_fail "no page-b from $CNI_GATEWAY:8090 (got '$(http_body "$CNI_GATEWAY" 8090)')"
 page_is_at 127.0.0.1 8090 page-b || shim_fail "no page-b from 127.0.0.1:8090 (got '$(http_body 127.0.0.1 8090)')"
 
 log "a second container of pod b shares its zone's network"

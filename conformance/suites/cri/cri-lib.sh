@@ -4,6 +4,7 @@
 NS=k8s.io
 CRI_SANDBOX_IMAGE=docker.io/runz/pause:test
 CD_CRI=1
+CNI_SUBNET=10.85.0.0/16 CNI_GATEWAY=10.85.0.1
 cri() { /payload/bin/runz-cri --socket "$SOCK" --timeout 600 "$@"; }
 
 # cleanup_cri (the tests' EXIT trap): pods left by a failure, then shim-lib's cleanup
@@ -15,6 +16,13 @@ cleanup_cri() {
     done
   fi
   cleanup
+  # the CNI bridge plugin leaves its bridge and host-local its leases: nothing of the network stays for
+  # the next suite
+  if [ "${CD_CNI:-0}" = 1 ]; then
+    ip link del cni0 2>/dev/null
+    rm -rf /var/lib/cni/networks/runz-pods
+  fi
+  return 0
 }
 
 # start_cri: containerd with its CRI plugin, the sandbox (pause) image and the app image ($IMAGE) imported

@@ -35,9 +35,10 @@ shim_fail() {
 
 # start_containerd: containerd with its own root (a tmpfs, so overlayfs has xattrs) and state, debug log.
 # With CD_CRI=1 its CRI plugin serves too, with runz as the runtime handler "runz" and $CRI_SANDBOX_IMAGE
-# as the pods' sandbox (pause) image; with CD_CNI=1 also a CNI bridge network (cni0, 10.88.0.0/16, the
+# as the pods' sandbox (pause) image; with CD_CNI=1 also a CNI bridge network (cni0, $CNI_SUBNET, the
 # Debian containernetworking-plugins' bridge (with NAT) + host-local + portmap, as Kubernetes' docs set
-# containerd up) for pods with their own network.
+# containerd up) for pods with their own network. Not Podman's 10.88.0.0/16: both suites share a boot, and
+# the bridge the CNI plugin leaves behind would route Podman's subnet away from Podman's own bridge.
 start_containerd() {
   modprobe overlay 2>/dev/null
   mkdir -p "$CD/root" "$CD/state"
@@ -67,7 +68,7 @@ EOF
     [ "${CD_CNI:-0}" = 1 ] && cat >"$CD/cni/10-runz-pods.conflist" <<EOF
 {"cniVersion": "0.4.0", "name": "runz-pods",
  "plugins": [{"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": true,
-              "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/16"}]],
+              "ipam": {"type": "host-local", "ranges": [[{"subnet": "$CNI_SUBNET"}]],
                        "routes": [{"dst": "0.0.0.0/0"}]}},
              {"type": "portmap", "capabilities": {"portMappings": true}}]}
 EOF
