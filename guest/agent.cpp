@@ -228,6 +228,9 @@ void Agent::on_start(uint32_t handle) {
   p->start.reset();
   p->state = ProcessState::kStarting;
   p->stall_report_at = Clock::now() + kExecStallReportAfter;
+  // Not at CREATED: the runtime runs the prestart/createRuntime hooks after that, and Docker's
+  // libnetwork rewrites resolv.conf to name its embedded DNS (127.0.0.11) from its prestart hook.
+  start_dns_if_named(p->pid);
 }
 
 void Agent::on_signal(const ap::Frame& frame) {
@@ -338,7 +341,6 @@ void Agent::on_report_readable(ManagedProcess& p) {
       const bool main = it != containers_.end() && it->second.main_handle == p.handle;
       if (main) it->second.mount_ns = mount_namespace_of(p.pid);
       console_.send_encoded(ap::encode(ap::MessageType::kCreated, p.handle, ap::ProcessPid{p.pid}));
-      if (main) start_dns_if_named(p.pid);  // its mounts are made: resolv.conf is the container's
     } else if (frame->type == ap::MessageType::kError) {
       p.state = ProcessState::kFailed;
       console_.send(ap::MessageType::kError, p.handle, frame->payload);
