@@ -223,14 +223,15 @@ void Agent::on_start(uint32_t handle) {
   if (p == nullptr || !p->is_main) throw Error("no container process with handle " + std::to_string(handle), ESRCH);
   if (p->state != ProcessState::kHeld)
     throw Error("process " + std::to_string(handle) + " is not waiting for START", EINVAL);
+  // Not at CREATED: the runtime runs the prestart/createRuntime hooks after that, and Docker's libnetwork
+  // rewrites resolv.conf to name its embedded DNS (127.0.0.11) from its prestart hook. Before the release:
+  // a resolver's first query to a port nobody listens on yet is refused, and busybox's nslookup gives up.
+  start_dns_if_named(p->pid);
   const char byte = 'S';
   if (::write(p->start.get(), &byte, 1) != 1) throw_errno("release the held process");
   p->start.reset();
   p->state = ProcessState::kStarting;
   p->stall_report_at = Clock::now() + kExecStallReportAfter;
-  // Not at CREATED: the runtime runs the prestart/createRuntime hooks after that, and Docker's
-  // libnetwork rewrites resolv.conf to name its embedded DNS (127.0.0.11) from its prestart hook.
-  start_dns_if_named(p->pid);
 }
 
 void Agent::on_signal(const ap::Frame& frame) {

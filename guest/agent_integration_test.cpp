@@ -367,9 +367,12 @@ TEST_CASE("a pod's further container is PID 1 of its own PID namespace, and EXEC
   member["pidNamespace"] = true;
   create_and_start(s, 2, member);
 
-  // its /proc shows its own namespace only: sleep (1), the exec'd sh, ls and grep
+  // its /proc shows its own namespace only: sleep (1), the exec'd sh, ls and grep. It waits for PID 1 to be
+  // sleep: the member has then printed its pid (a loaded machine may not have run it yet).
   json exec = {{"container", "member"},
-               {"process", {{"args", {"sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'"}}, {"cwd", "/"}, {"env", {"PATH=/bin"}}}}};
+               {"process", {{"args", {"sh", "-c", "while [ \"$(cat /proc/1/comm)\" != sleep ]; do sleep 0.1; done; "
+                                                   "echo $$; ls /proc | grep -c '^[0-9]'"}},
+                            {"cwd", "/"}, {"env", {"PATH=/bin"}}}}};
   s.send(ap::MessageType::kExec, 3, exec.dump());
   s.expect(ap::MessageType::kStarted, 3);
   CHECK(expect_exit(s, 3).status == 0);

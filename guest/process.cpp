@@ -13,8 +13,9 @@
 namespace runz::guest {
 namespace {
 
-// fork(2), or for a pod's further container a fork into a PID namespace of its own, or for an EXEC into such
-// a container a fork into its PID namespace: setns(2) on a PID namespace only moves the caller's future
+// fork(2), or for a container whose config asks for a PID namespace of its own a fork into a new one (the
+// container's process is its PID 1, as under runc), or for an EXEC into such a container a fork into its
+// PID namespace: setns(2) on a PID namespace only moves the caller's future
 // children, so the agent moves there for the fork and back to its own.
 pid_t fork_child(const ChildPlan& plan) {
   if (plan.create != nullptr && plan.create->pid_namespace)

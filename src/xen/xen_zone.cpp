@@ -90,6 +90,9 @@ ap::Create create_message(const zone::ZoneConfig& cfg, const std::string& prefix
     c.mounts.push_back(std::move(zm));
   }
   if (cfg.config.linux_) c.linux_ = *cfg.config.linux_;
+  // As under runc: a config with a pid namespace of its own makes the process PID 1 there (tini and init
+  // systems expect it, and `ps` in the container lists only its processes, not the zone kernel's threads).
+  c.pid_namespace = spec::wants_own_pid_namespace(cfg.config);
   return c;
 }
 
@@ -269,7 +272,6 @@ zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::Z
     }
     try {
       ap::Create create = create_message(member, prefix);
-      create.pid_namespace = spec::wants_own_pid_namespace(member.config);
       session_->add_process(handle, std::move(stdio), std::move(on_exit), create.process.terminal);
       return zone::ExecStarted{handle, session_->create(handle, create)};
     } catch (...) {
