@@ -183,6 +183,7 @@ void Agent::on_create(const ap::Frame& frame) {
   plan.linux_ = &create->linux_;
   plan.create = create.get();
   plan.staging = staging;
+  plan.cgroup = container_cgroup(*create);
   plan.tags = &options_.tags;
   const auto size = create->process.console_size.value_or(spec::ConsoleSize{});
   ManagedProcess p = spawn_process(frame.stream, create->container, plan, create->process.terminal, size.height, size.width);
@@ -191,6 +192,7 @@ void Agent::on_create(const ap::Frame& frame) {
   Container c;
   c.main_handle = frame.stream;
   c.main_pid = p.pid;
+  c.cgroup = plan.cgroup;
   c.create = std::move(create);
   containers_.emplace(p.container, std::move(c));
   processes_.emplace(frame.stream, std::move(p));
@@ -212,6 +214,7 @@ void Agent::on_exec(const ap::Frame& frame) {
   plan.linux_ = &it->second.create->linux_;
   plan.join_pid = it->second.main_pid;
   plan.join_pid_namespace = it->second.create->pid_namespace;
+  plan.cgroup = it->second.cgroup;
   const auto size = exec.process.console_size.value_or(spec::ConsoleSize{});
   ManagedProcess p = spawn_process(frame.stream, exec.container, plan, exec.process.terminal, size.height, size.width);
   p.stall_report_at = Clock::now() + kExecStallReportAfter;
@@ -363,7 +366,32 @@ void Agent::on_report_readable(ManagedProcess& p) {
   }
 }
 
+std::filesystem::path Agent::container_cgroup(const ap::Create& create) {
+  if (!options_.cgroup_root) return {};
+  if (!cgroups_tried_) {
+    cgroups_tried_ = true;
+    try {
+      cgroups_ = ZoneCgroups::mount(*options_.cgroup_root);
+    } catch (const std::exception& e) {
+      console_.log(std::string("cgroups: ") + e.what() + ": containers get no cgroup of their own in this zone");
+    }
+  }
+  if (!cgroups_) return {};
+  const auto settings = create.linux_.resources ? cgroup_settings(*create.linux_.resources) : std::vector<CgroupSetting>{};
+  std::erase(cgroups_to_remove_, create.container);  // the id is in use again
+  std::vector<std::string> refused;
+  auto dir = cgroups_->create(create.container, settings, refused);
+  for (const auto& why : refused) console_.log("cgroup of container " + runz::quoted(create.container) + ": " + why);
+  return dir;
+}
+
+// The container's processes may not all be reaped when its main process is: rmdir waits until they are.
+void Agent::remove_cgroup(const std::string& container) {
+  if (cgroups_ && !cgroups_->remove(container)) cgroups_to_remove_.push_back(container);
+}
+
 void Agent::on_reaped(pid_t pid, int status) {
+  if (cgroups_) std::erase_if(cgroups_to_remove_, [&](const std::string& c) { return cgroups_->remove(c); });
   for (auto& [handle, p] : processes_) {
     if (p.pid != pid || p.wait_status) continue;
     p.wait_status = status;
@@ -398,6 +426,7 @@ void Agent::finish_if_done(ManagedProcess& p, bool force) {
       std::error_code ignored;
       std::filesystem::remove_all(options_.state_dir / container, ignored);
       containers_.erase(it);
+      remove_cgroup(container);
     }
   }
 }

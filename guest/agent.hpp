@@ -8,6 +8,7 @@
 #pragma once
 
 #include "agent-proto/messages.hpp"
+#include "guest/cgroups.hpp"
 #include "guest/console_channel.hpp"
 #include "guest/mounts.hpp"
 #include "guest/process.hpp"
@@ -17,7 +18,9 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace runz::guest {
 
@@ -27,6 +30,9 @@ class NetworkSetup;
 struct AgentOptions {
   TagSource tags;
   std::filesystem::path state_dir = "/run/runz";  // per-container staging directories
+  // Where the zone's cgroup2 hierarchy is (mounted at the first CREATE); unset: no per-container cgroups
+  // (the test transport, whose agent must not touch its host's hierarchy).
+  std::optional<std::filesystem::path> cgroup_root;
 };
 
 // Why run() returned.
@@ -51,6 +57,7 @@ class Agent {
     pid_t main_pid = -1;
     std::optional<ino_t> mount_ns;
     std::unique_ptr<agent_proto::Create> create;  // kept alive: EXEC reuses its linux section
+    std::filesystem::path cgroup;                 // empty without per-container cgroups
     bool main_exited = false;
   };
 
@@ -65,6 +72,10 @@ class Agent {
   // After a container's CREATED: starts the DNS forwarder if its resolv.conf (as `pid` sees it) names
   // 127.0.0.11 and none runs yet; a failure is a LOG line.
   void start_dns_if_named(pid_t pid);
+  // The container's cgroup with its linux.resources written (the hierarchy mounted on first use), or empty
+  // when the zone has none (a LOG line says why, once). Throws for resources cgroup v2 cannot express.
+  std::filesystem::path container_cgroup(const agent_proto::Create& create);
+  void remove_cgroup(const std::string& container);
   void on_dns_readable();
   void on_dns_answer(const agent_proto::Frame& frame);
   void on_report_readable(ManagedProcess& p);
@@ -78,6 +89,9 @@ class Agent {
   Reaper reaper_;
   std::map<uint32_t, ManagedProcess> processes_;
   std::map<std::string, Container> containers_;
+  std::optional<ZoneCgroups> cgroups_;
+  bool cgroups_tried_ = false;
+  std::vector<std::string> cgroups_to_remove_;  // busy at their container's end: retried as processes are reaped
   std::map<uint32_t, std::unique_ptr<NetworkSetup>> networks_;  // NETWORK requests in progress, by handle
   std::unique_ptr<DnsForwarder> dns_;  // once a container's resolv.conf named 127.0.0.11; for the zone's life
 };

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "guest/capabilities.hpp"
+#include "guest/cgroups.hpp"
 #include "guest/devices.hpp"
 #include "guest/exec_path.hpp"
 #include "guest/rlimits.hpp"
@@ -108,6 +109,7 @@ void build_container(const ChildPlan& plan, std::string& step) {
   int flags = CLONE_NEWNS;
   if (!create.hostname.empty() || !create.domainname.empty() || has_namespace(plan.linux_, "uts")) flags |= CLONE_NEWUTS;
   if (has_namespace(plan.linux_, "ipc")) flags |= CLONE_NEWIPC;
+  if (has_namespace(plan.linux_, "cgroup")) flags |= CLONE_NEWCGROUP;  // rooted at the cgroup joined above
   step = "unshare namespaces";
   if (::unshare(flags) != 0) throw_errno("unshare");
   make_mounts_private();
@@ -171,6 +173,10 @@ void switch_user(const spec::User& user, bool keep_caps) {
     reset_signals();
     setup_stdio(plan);
 
+    if (!plan.cgroup.empty()) {
+      step = "join cgroup";
+      write_cgroup_file(plan.cgroup / "cgroup.procs", "0");
+    }
     if (plan.create != nullptr) {
       build_container(plan, step);
     } else {

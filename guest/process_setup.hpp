@@ -1,5 +1,6 @@
-// Runs in the forked child, never returns: turns the agent's copy into the container process. For CREATE:
-// new mount (and uts/ipc) namespaces, rootfs and mounts, switch root, hostname, sysctl; for EXEC: join the
+// Runs in the forked child, never returns: turns the agent's copy into the container process. First it
+// joins the container's cgroup (before any cgroup namespace, whose root must hold it). For CREATE:
+// new mount (and uts/ipc/cgroup) namespaces, rootfs and mounts, switch root, hostname, sysctl; for EXEC: join the
 // container. Then rlimits, executable lookup, seccomp, user, capabilities, umask, cwd, noNewPrivileges;
 // CREATE reports "held" and waits for START; then execve. Each failure goes to the agent as an ERROR frame
 // {step, errno, message} on the report pipe, and the child exits.
@@ -30,6 +31,7 @@ struct ChildPlan {
   int join_pid = 0;                                    // EXEC: join this container process
   bool join_pid_namespace = false;                     // EXEC: and its PID namespace (a pod's container)
   std::filesystem::path staging;                       // CREATE: private per-container directory
+  std::filesystem::path cgroup;                        // the container's cgroup (guest/cgroups.hpp): joined first
   const TagSource* tags = nullptr;
 };
 

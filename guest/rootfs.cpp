@@ -30,7 +30,8 @@ void join_container(int pid) {
     const char* name;
     int type;
   };
-  for (const Ns ns : {Ns{"uts", CLONE_NEWUTS}, Ns{"ipc", CLONE_NEWIPC}, Ns{"mnt", CLONE_NEWNS}}) {
+  for (const Ns ns : {Ns{"cgroup", CLONE_NEWCGROUP}, Ns{"uts", CLONE_NEWUTS}, Ns{"ipc", CLONE_NEWIPC},
+                      Ns{"mnt", CLONE_NEWNS}}) {
     const std::string path = proc + "/ns/" + ns.name;
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) throw_errno("open " + runz::quoted(path));

@@ -13,7 +13,6 @@ ROOT=$RUNZ_TEST_TMP/root
 H=$RUNZ_TEST_TMP/hostile
 V=$RUNZ_TEST_TMP/victim
 busybox_bundle "$H"
-busybox_bundle "$V"
 caps='["CAP_MKNOD", "CAP_SYS_ADMIN", "CAP_DAC_OVERRIDE", "CAP_CHOWN", "CAP_FOWNER"]'
 cat >"$H/config.json" <<JSON
 {
@@ -25,24 +24,13 @@ cat >"$H/config.json" <<JSON
   "mounts": [{"destination": "/flood", "type": "tmpfs", "source": "tmpfs"}]
 }
 JSON
-cat >"$V/config.json" <<'JSON'
-{
-  "ociVersion": "1.2.0",
-  "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "1000"], "env": ["PATH=/bin"], "cwd": "/"},
-  "root": {"path": "rootfs"}
-}
-JSON
 pid_of() { runz --root "$ROOT" state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-mem_avail_kib() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
 dir_kib() { du -sk "$1" | cut -f1; }
-trap 'runz --root "$ROOT" delete -f hostile >/dev/null 2>&1; runz --root "$ROOT" delete -f victim >/dev/null 2>&1' EXIT
+hostile_cleanup_on_exit
 
-runz --root "$ROOT" create -b "$V" victim </dev/null >/dev/null 2>&1 || { show_zone_log "$ROOT" victim; fail "create victim"; }
-runz --root "$ROOT" start victim || fail "start victim"
-runz --root "$ROOT" create -b "$H" hostile </dev/null >/dev/null 2>&1 || { show_zone_log "$ROOT" hostile; fail "create hostile"; }
-runz --root "$ROOT" start hostile || fail "start hostile"
+start_victim "$V"
+start_zone hostile "$H"
 [ "$(runz --root "$ROOT" exec victim echo alive)" = alive ] || fail "the victim does not answer before the flood"
 mp=$(pid_of hostile)
 rss0=$(rss_kib "$mp") avail0=$(mem_avail_kib) cpu0=$(cpu_ticks "$mp")
@@ -75,11 +63,5 @@ avail1=$(mem_avail_kib)
 log "the hostile zone is killed and deleted like any other"
 runz --root "$ROOT" kill hostile KILL || fail "kill hostile"
 wait_for 120 sh -c "runz --root '$ROOT' state hostile | grep -q '\"stopped\"'" || fail "the hostile zone did not stop"
-runz --root "$ROOT" delete hostile || fail "delete hostile"
-[ "$(runz --root "$ROOT" exec victim echo alive)" = alive ] || fail "the victim does not answer after the flood"
-runz --root "$ROOT" delete -f victim || fail "delete victim"
-trap - EXIT
-no_domains() { [ -z "$(other_domains)" ]; }
-wait_for 60 no_domains || fail "domains left: $(other_domains)"
-assert_clean "$ROOT"
+end_hostile
 exit 0

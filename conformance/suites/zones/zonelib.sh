@@ -51,3 +51,69 @@ zone_run() {
   echo "--- $2 stdout"; cat "$RUNZ_TEST_TMP/out"; echo "--- $2 stderr"; cat "$RUNZ_TEST_TMP/err"
   [ "$RUN_RC" -eq 0 ] || show_zone_log "$ROOT" "$2"
 }
+
+# --- the hostile-zone tests (zones/13..15): a hostile zone and a victim zone under $ROOT ------------------
+
+# rss_kib PID: the process's resident memory; mem_avail_kib: dom0's available memory (both KiB)
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+mem_avail_kib() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
+
+# hostile_cleanup_on_exit: a failing test still deletes both zones
+hostile_cleanup_on_exit() {
+  trap 'runz --root "$ROOT" delete -f hostile >/dev/null 2>&1; runz --root "$ROOT" delete -f victim >/dev/null 2>&1' EXIT
+}
+
+# start_zone ID BUNDLE: `runz create` and `start` under $ROOT; the zone's log and a failure if either fails
+start_zone() {
+  runz --root "$ROOT" create -b "$2" "$1" </dev/null >/dev/null 2>&1 || { show_zone_log "$ROOT" "$1"; fail "create $1"; }
+  runz --root "$ROOT" start "$1" || fail "start $1"
+}
+
+# start_victim DIR: the second zone, a busybox bundle in DIR that sleeps, started as "victim"; the
+# hostile tests check it still answers `runz exec` while the hostile zone floods dom0
+start_victim() {
+  busybox_bundle "$1"
+  cat >"$1/config.json" <<'JSON'
+{
+  "ociVersion": "1.2.0",
+  "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "100000"], "env": ["PATH=/bin"], "cwd": "/"},
+  "root": {"path": "rootfs"}
+}
+JSON
+  start_zone victim "$1"
+}
+
+# victim_answers: `runz exec victim echo alive` prints alive (its output is in $VICTIM_OUT either way)
+victim_answers() {
+  VICTIM_OUT=$(runz --root "$ROOT" exec victim echo alive 2>&1)
+  [ "$VICTIM_OUT" = alive ]
+}
+
+# backends: the pids of the 9pfs backends running now, as " pid pid ... "; new_backend BEFORE: the one
+# that is not in BEFORE (a backends list taken earlier)
+backends() { echo " $(pids_named runz-p9-backend | tr '\n' ' ') "; }
+new_backend() {
+  for _p in $(pids_named runz-p9-backend); do case $1 in *" $_p "*) ;; *) echo "$_p"; return 0 ;; esac; done
+  return 1
+}
+
+# start_hostile_and_victim HOSTILE_BUNDLE VICTIM_DIR: the cleanup trap, the victim, then the hostile zone;
+# sets HOSTILE_BACKEND to the hostile zone's 9pfs backend pid
+start_hostile_and_victim() {
+  hostile_cleanup_on_exit
+  start_victim "$2"
+  _before=$(backends)
+  start_zone hostile "$1"
+  HOSTILE_BACKEND=$(new_backend "$_before") || fail "no runz-p9-backend for the hostile zone"
+}
+
+# end_hostile: the hostile zone is deleted like any other (delete -f), the victim still answers, is deleted,
+# and nothing of either is left
+end_hostile() {
+  runz --root "$ROOT" delete -f hostile || fail "delete hostile"
+  victim_answers || fail "the victim does not answer after the flood: $VICTIM_OUT"
+  runz --root "$ROOT" delete -f victim || fail "delete victim"
+  trap - EXIT
+  wait_for 60 sh -c '[ -z "$(xl list 2>/dev/null | awk "NR > 2")" ]' || fail "domains left: $(other_domains)"
+  assert_clean "$ROOT"
+}

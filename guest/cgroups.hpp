@@ -1,0 +1,52 @@
+// Each container's cgroup v2 group in the zone. The zone kernel is the container's, so its linux.resources
+// apply here as runc applies them on a host: memory, CPU and pids limits per container, so that in a pod
+// the container that passes its memory limit is OOM-killed alone, and a container with a cgroup namespace
+// sees its own limits at /sys/fs/cgroup (memory.max, cpu.max, ...) as under runc.
+#pragma once
+
+#include "spec/config.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace runz::guest {
+
+struct CgroupSetting {
+  std::string file;   // e.g. "memory.max"
+  std::string value;  // what is written there
+
+  bool operator==(const CgroupSetting&) const = default;
+};
+
+// linux.resources as cgroup v2 files, with runc's conversions (cpu.shares to cpu.weight, memory.swap as
+// memory+swap to memory.swap.max). Throws Error (EINVAL) for a value cgroup v2 cannot express, naming it.
+std::vector<CgroupSetting> cgroup_settings(const spec::Resources& resources);
+
+// OCI cpu.shares (2..262144) as cgroup v2 cpu.weight (1..10000): runc's and crun's linear map.
+uint64_t cpu_weight_from_shares(uint64_t shares);
+
+class ZoneCgroups {
+ public:
+  // The zone's cgroup2 hierarchy at `root` (mounted there when it is not yet), with every controller the
+  // kernel offers enabled for child groups. Throws when it cannot be mounted.
+  static ZoneCgroups mount(const std::filesystem::path& root);
+
+  // root/<container>, made, with `settings` written. A setting the kernel refuses (a controller it lacks,
+  // CPUs the zone does not have) is skipped: its error goes into `refused` for the caller to log.
+  std::filesystem::path create(const std::string& container, const std::vector<CgroupSetting>& settings,
+                               std::vector<std::string>& refused) const;
+  // Removes root/<container>: true once it is gone, false while processes are still in it (EBUSY).
+  bool remove(const std::string& container) const noexcept;
+
+  const std::filesystem::path& root() const noexcept { return root_; }
+
+ private:
+  explicit ZoneCgroups(std::filesystem::path root) : root_(std::move(root)) {}
+  std::filesystem::path root_;
+};
+
+// Writes `value` to the cgroup file `path` in one write(2), as the kernel parses it. Throws with the path.
+void write_cgroup_file(const std::filesystem::path& path, const std::string& value);
+
+}  // namespace runz::guest
