@@ -6,7 +6,6 @@
 
 #include <array>
 #include <fcntl.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -46,44 +45,19 @@ void make_node(int dir_fd, const std::string& name, mode_t type, unsigned major,
   if (::fchmodat(dir_fd, name.c_str(), mode & 07777, 0) != 0) throw_errno("chmod " + runz::quoted(what));
 }
 
-// `name` in `dir` becomes the zone's node `source` (a bind mount onto an empty file made for it, or onto what
-// the rootfs has there). A symlink is left alone: a bind mount would follow it out of /dev.
-void bind_zone_node(int dir, const char* name, const std::filesystem::path& source, const std::string& what) {
-  struct stat st {};
-  if (::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-    if (S_ISLNK(st.st_mode)) return;
-  } else {
-    const UniqueFd made(::openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
-    if (!made && errno == EROFS) return;
-    if (!made && errno != EEXIST) throw_errno("create " + runz::quoted(what) + " to bind the zone's node onto");
-  }
-  const UniqueFd target(::openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (!target) throw_errno("open " + runz::quoted(what));
-  const std::string target_path = "/proc/self/fd/" + std::to_string(target.get());
-  if (::mount(source.c_str(), target_path.c_str(), nullptr, MS_BIND, nullptr) != 0)
-    throw_errno("bind " + runz::quoted(source.string()) + " onto " + runz::quoted(what));
-}
-
 }  // namespace
 
-void create_devices(const std::filesystem::path& rootfs, bool dev_is_tmpfs, const std::vector<spec::Device>& devices,
-                    const std::filesystem::path& zone_dev) {
+void create_devices(const std::filesystem::path& rootfs, bool default_devices, const std::vector<spec::Device>& devices) {
   UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root) throw_errno("open rootfs " + runz::quoted(rootfs.string()));
-  {
+  if (default_devices) {
     const UniqueFd dev = ensure_in_root(root.get(), "/dev", false);
     UniqueFd dir(::openat(dev.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir) throw_errno("open /dev");
-    for (const auto& d : kDefaultDevices) {
-      const std::string what = std::string("/dev/") + d.name;
-      if (dev_is_tmpfs) {
-        make_node(dir.get(), d.name, S_IFCHR, d.major, d.minor, 0666, what);
-      } else {
-        bind_zone_node(dir.get(), d.name, zone_dev / d.name, what);
-      }
-    }
+    for (const auto& d : kDefaultDevices)
+      make_node(dir.get(), d.name, S_IFCHR, d.major, d.minor, 0666, std::string("/dev/") + d.name);
     for (const auto& link : kLinks) {
-      if (::symlinkat(link.target, dir.get(), link.name) != 0 && errno != EEXIST && (dev_is_tmpfs || errno != EROFS))
+      if (::symlinkat(link.target, dir.get(), link.name) != 0 && errno != EEXIST)
         throw_errno(std::string("symlink /dev/") + link.name);
     }
   }
