@@ -1,9 +1,8 @@
 #include "guest/cgroups.hpp"
 
 #include "common/error.hpp"
-#include "common/fd.hpp"
+#include "guest/kernel_file.hpp"
 
-#include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -12,7 +11,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 namespace runz::guest {
 
@@ -79,13 +77,6 @@ std::vector<CgroupSetting> cgroup_settings(const spec::Resources& r) {
   return out;
 }
 
-void write_cgroup_file(const std::filesystem::path& path, const std::string& value) {
-  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) throw_errno("open " + runz::quoted(path.string()));
-  if (::write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size()))
-    throw_errno("write " + runz::quoted(value) + " to " + runz::quoted(path.string()));
-}
-
 ZoneCgroups ZoneCgroups::mount(const std::filesystem::path& root) {
   struct statfs fs {};
   if (::statfs(root.c_str(), &fs) != 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
@@ -98,7 +89,7 @@ ZoneCgroups ZoneCgroups::mount(const std::filesystem::path& root) {
   // One at a time: a controller the kernel will not enable here must not keep the others off.
   while (controllers >> name) {
     try {
-      write_cgroup_file(root / "cgroup.subtree_control", "+" + name);
+      write_kernel_file(root / "cgroup.subtree_control", "+" + name);
     } catch (const Error&) {
     }
   }
@@ -113,7 +104,7 @@ std::filesystem::path ZoneCgroups::create(const std::string& container, const st
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) throw_errno("mkdir " + runz::quoted(dir.string()));
   for (const CgroupSetting& s : settings) {
     try {
-      write_cgroup_file(dir / s.file, s.value);
+      write_kernel_file(dir / s.file, s.value);
     } catch (const Error& e) {
       refused.push_back(e.what());
     }

@@ -39,14 +39,9 @@ class ZoneCgroups {
   // Removes root/<container>: true once it is gone, false while processes are still in it (EBUSY).
   bool remove(const std::string& container) const noexcept;
 
-  const std::filesystem::path& root() const noexcept { return root_; }
-
  private:
   explicit ZoneCgroups(std::filesystem::path root) : root_(std::move(root)) {}
   std::filesystem::path root_;
 };
-
-// Writes `value` to the cgroup file `path` in one write(2), as the kernel parses it. Throws with the path.
-void write_cgroup_file(const std::filesystem::path& path, const std::string& value);
 
 }  // namespace runz::guest

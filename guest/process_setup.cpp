@@ -2,9 +2,9 @@
 
 #include "common/error.hpp"
 #include "guest/capabilities.hpp"
-#include "guest/cgroups.hpp"
 #include "guest/devices.hpp"
 #include "guest/exec_path.hpp"
+#include "guest/kernel_file.hpp"
 #include "guest/rlimits.hpp"
 #include "guest/rootfs.hpp"
 #include "guest/seccomp_filter.hpp"
@@ -42,13 +42,6 @@ void report(int fd, ap::MessageType type, std::string_view payload) noexcept {
     }
   } catch (...) {
   }
-}
-
-void write_file(const std::string& path, const std::string& value) {
-  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) throw_errno("open " + runz::quoted(path));
-  if (::write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size()))
-    throw_errno("write " + runz::quoted(path));
 }
 
 void setup_stdio(const ChildPlan& plan) {
@@ -142,7 +135,7 @@ void build_container(const ChildPlan& plan, std::string& step) {
       std::string path = "/proc/sys/" + entry.first;
       for (size_t i = std::string("/proc/sys/").size(); i < path.size(); ++i)
         if (path[i] == '.') path[i] = '/';
-      with_context("sysctl " + runz::quoted(entry.first), [&] { write_file(path, entry.second); });
+      with_context("sysctl " + runz::quoted(entry.first), [&] { write_kernel_file(path, entry.second); });
     }
   }
 
@@ -175,7 +168,7 @@ void switch_user(const spec::User& user, bool keep_caps) {
 
     if (!plan.cgroup.empty()) {
       step = "join cgroup";
-      write_cgroup_file(plan.cgroup / "cgroup.procs", "0");
+      write_kernel_file(plan.cgroup / "cgroup.procs", "0");
     }
     if (plan.create != nullptr) {
       build_container(plan, step);
@@ -189,7 +182,7 @@ void switch_user(const spec::User& user, bool keep_caps) {
     }
 
     step = "oomScoreAdj";
-    if (process.oom_score_adj) write_file("/proc/self/oom_score_adj", std::to_string(*process.oom_score_adj));
+    if (process.oom_score_adj) write_kernel_file("/proc/self/oom_score_adj", std::to_string(*process.oom_score_adj));
     step = "rlimits";
     apply_rlimits(resolve_rlimits(process.rlimits));
 
