@@ -15,4 +15,6 @@ set -- "$work/new"
 [ -d "$seeds" ] && set -- "$@" "$seeds"
 dict=$(dirname "$0")/$(basename "$binary").dict
 [ -f "$dict" ] && set -- -dict="$dict" "$@"
-exec "$binary" -runs="$runs" -seed=1 -timeout=10 -artifact_prefix="$work/" -print_final_stats=1 "$@"
+# -timeout is per input and counts wall time: in CI the fuzzers run at nice 10 beside two QEMU boots and one
+# input once waited 13 s for a CPU (52 inputs/s where 10,000 is usual). 120 s still flags a real hang.
+exec "$binary" -runs="$runs" -seed=1 -timeout=120 -artifact_prefix="$work/" -print_final_stats=1 "$@"
