@@ -92,6 +92,7 @@ runz_once() {
     runz --root "$ROOT" --debug --log "$r.log" start "$id" <"/dev/null" >"$r.report"
   rc=$?
   [ -f "$ROOT/$id/console.log" ] && cp "$ROOT/$id/console.log" "$r.console.log"
+  [ -f "$ROOT/$id/monitor.log" ] && cp "$ROOT/$id/monitor.log" "$r.monitor.log"
   first=$(report_value "$r.report" first_byte_ms)
   # first-byte checks the line itself (--expect-line): a busybox tool here once printed garbage
   if [ "$rc" != 0 ] || [ -z "$first" ]; then
@@ -106,6 +107,9 @@ runz_once() {
   sample "$i" runz create_returned_ms "$(report_value "$r.report" cmd1_exit_ms)"
   sample "$i" runz start_returned_ms "$(report_value "$r.report" cmd2_exit_ms)"
   v=$(report_value "$r.report" eof_ms) && [ -n "$v" ] && sample "$i" runz stdout_eof_ms "$v"
+  # runz's own timings: the zone's phases as the monitor logged them (src/xen/xen_zone.cpp timed_phase)
+  [ -f "$r.monitor.log" ] && awk '/: phase [a-z]+ [0-9.]+ ms$/ {print $(NF - 2), $(NF - 1)}' "$r.monitor.log" |
+    while read -r phase ms; do sample "$i" runz "phase_${phase}_ms" "$ms"; done
   # for scale: what starting the runz CLI costs by itself (create and start are one such start each)
   "$FB" --timeout 60 pipe -- runz --version </dev/null >"$r.version.report" 2>/dev/null &&
     sample "$i" runz cli_version_first_byte_ms "$(report_value "$r.version.report" first_byte_ms)"

@@ -33,7 +33,18 @@ function cell(i, kind, metric,    k) {
 
 END {
   nk = split("runz xl-vmlinux xl-vmlinuz", kinds, " ")
-  nm = split("create_returned_ms start_returned_ms first_byte_ms stdout_eof_ms cli_version_first_byte_ms", metrics, " ")
+  nm = split("create_returned_ms start_returned_ms first_byte_ms stdout_eof_ms cli_version_first_byte_ms " \
+             "phase_build_ms phase_backends_ms phase_boot_ms phase_create_ms phase_start_ms create_outside_phases_ms", \
+             metrics, " ")
+  # what `runz create` spent outside the zone's phases: two CLI starts' worth of work (config, monitor fork,
+  # its answer) and waiting
+  for (i = 1; i <= iters; i++) {
+    k = i SUBSEP "runz" SUBSEP
+    if ((k "create_returned_ms") in val && (k "phase_build_ms") in val && (k "phase_backends_ms") in val && \
+        (k "phase_boot_ms") in val && (k "phase_create_ms") in val)
+      val[k "create_outside_phases_ms"] = val[k "create_returned_ms"] - val[k "phase_build_ms"] - \
+        val[k "phase_backends_ms"] - val[k "phase_boot_ms"] - val[k "phase_create_ms"]
+  }
   for (a = 1; a <= nk; a++) for (b = 1; b <= nm; b++) med[kinds[a], metrics[b]] = median(kinds[a], metrics[b])
 
   printf "\nzone-start: seconds from the start of `runz create` / `xl create` to the first byte (%d of %d iterations)\n", iters, n
@@ -72,6 +83,19 @@ END {
     printf "  %-56s %8s\n", kv[2], sec(med["runz", kv[1]])
   }
   printf "  %-56s %8s\n", "for scale: `runz --version` to its first byte", sec(med["runz", "cli_version_first_byte_ms"])
+  if (med["runz", "phase_boot_ms"] != "") {
+    printf "\nrunz's own timings (medians of the phases the monitor logs in monitor.log, seconds):\n"
+    split("phase_build_ms=build: domain created, memory populated, kernel loaded (paused)|" \
+          "phase_backends_ms=backends: 9pfs backend started, xenbus nodes written|" \
+          "phase_boot_ms=boot: unpause -> agent's HELLO (the zone's kernel boot)|" \
+          "phase_create_ms=create: CREATE -> CREATED (rootfs mounted over 9pfs)|" \
+          "create_outside_phases_ms=runz create returned, outside those four (CLI, monitor fork)|" \
+          "phase_start_ms=start: START -> STARTED (process exec'd)", rows, "|")
+    for (r = 1; r in rows; r++) {
+      split(rows[r], kv, "=")
+      printf "  %-62s %8s\n", kv[2], sec(med["runz", kv[1]])
+    }
+  }
   if (failed) printf "\nzone-start: a run FAILED (see above); the figures cover the runs that completed\n"
 
   # JSON

@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "xen/devices/console.hpp"
+#include "xen/elapsed.hpp"
 #include "xen/log.hpp"
 #include "xen/xenguest.hpp"
 #include "xen/zone_resources.hpp"
@@ -26,9 +27,7 @@ constexpr DomId kDom0 = 0;
 
 // "domain <id>: <step> <ms> ms", with the duration to a tenth of a millisecond.
 void log_step(DomId domid, std::string_view name, std::chrono::steady_clock::time_point start) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-  log_info("domain " + std::to_string(domid) + ": " + std::string(name) + " " + std::to_string(us / 1000) + "." +
-           std::to_string((us % 1000) / 100) + " ms");
+  log_info("domain " + std::to_string(domid) + ": " + std::string(name) + " " + elapsed_ms(start) + " ms");
 }
 
 // Runs one named builder step and logs it with its duration; an error gains the step's name as context.

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/capped_log.hpp"
@@ -76,6 +77,8 @@ class XenZone final : public zone::Zone {
     ContainerExports exports;
   };
 
+  template <class F>
+  void timed_phase(std::string_view name, F&& f);
   void build_domain_step();
   void start_backend_step();
   void boot_step();

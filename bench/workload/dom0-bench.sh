@@ -1,0 +1,217 @@
+#!/bin/sh
+# bench/cpu and bench/io, the dom0 side (busybox sh; bench/workload/run puts it, work and summary.awk into
+# dom0 and runs it). One long-running container per runtime from the same kind of bundle (busybox + work,
+# process `sleep`): a zone (runz) and a runc container in dom0. Each measurement is `<runtime> exec` of work,
+# which times its own work inside the container (the exec around it is not counted). An untimed warm-up per
+# runtime, then BENCH_ITERATIONS iterations, the runtimes' order swapped every iteration.
+#   BENCH_KIND=cpu   work cpu MIB ROUNDS: hashing a generated buffer; metric cpu_s (seconds)
+#   BENCH_KIND=io    in the container's rootfs (9pfs for the zone, dom0's own filesystem for runc):
+#                    work write /bench-file MIB      -> seq_write_mbps
+#                    work read /bench-file           -> seq_read_mbps   (after sync + drop_caches in dom0)
+#                    work tree-write /bench-tree N K -> tree_write_fps  (files/s, each fsynced)
+#                    work tree-read /bench-tree      -> tree_read_fps   (after sync + drop_caches in dom0)
+# The digests work prints must be the same for both runtimes (same work on the same bytes), else it fails.
+# Writes /out/samples.tsv, /out/<kind>.json, /out/table.txt, logs under /out/logs/, and prints the table.
+# Exit status: 0 when every measurement worked and nothing was left behind, 1 otherwise.
+# Environment: BENCH_KIND, BENCH_ITERATIONS (3), BENCH_CPU_MIB (32), BENCH_CPU_ROUNDS (8), BENCH_IO_MIB (64),
+# BENCH_TREE_FILES (256), BENCH_TREE_KIB (16), BENCH_START_TIMEOUT (300 s), BENCH_HOST_* (into the JSON).
+set -u
+. /payload/testlib.sh
+
+KIND=${BENCH_KIND:?BENCH_KIND is cpu or io}
+N=${BENCH_ITERATIONS:-3}
+CPU_MIB=${BENCH_CPU_MIB:-32}
+CPU_ROUNDS=${BENCH_CPU_ROUNDS:-8}
+IO_MIB=${BENCH_IO_MIB:-64}
+TREE_FILES=${BENCH_TREE_FILES:-256}
+TREE_KIB=${BENCH_TREE_KIB:-16}
+START_TIMEOUT=${BENCH_START_TIMEOUT:-300}
+HERE=$(dirname "$0")
+OUT=/out
+LOGS=$OUT/logs
+W=/tmp/bench-$KIND
+ROOT=$W/runz-root
+RUNC_ROOT=/run/runc-bench-$KIND
+mkdir -p "$LOGS" "$W"
+: >"$OUT/samples.tsv"
+
+FAILED=0
+failed() {
+  echo "$KIND: FAILED: $*"
+  FAILED=1
+}
+sample() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OUT/samples.tsv"; }
+tail_file() { [ -s "$1" ] && { echo "--- $1 (tail)"; tail -n "${2:-20}" "$1"; }; return 0; }
+id_of() { echo "bench-$KIND-$1"; }
+value() { awk -v k="$2" '$1 == k {print $2; exit}' "$1"; }
+
+make_bundle() { # make_bundle RUNTIME
+  b=$W/bundle-$1 r=$W/bundle-$1/rootfs
+  mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/tmp" || return 1
+  chmod 1777 "$r/tmp"
+  cp /bin/busybox "$r/bin/busybox" && ln -s busybox "$r/bin/sh" && ln -s busybox "$r/bin/sleep" &&
+    ln -s busybox "$r/bin/rm" && cp "$HERE/work" "$r/bin/work" || return 1
+  cat >"$b/config.json" <<JSON
+{
+  "ociVersion": "1.2.0",
+  "process": {"terminal": false, "user": {"uid": 0, "gid": 0}, "args": ["/bin/sleep", "1000000"],
+              "env": ["PATH=/bin"], "cwd": "/"},
+  "root": {"path": "rootfs", "readonly": false},
+  "hostname": "bench-$1",
+  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]}],
+  "linux": {"namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "network"}]}
+}
+JSON
+}
+
+start_runz() {
+  id=$(id_of runz)
+  if ! timeout "$START_TIMEOUT" runz --root "$ROOT" --debug --log "$LOGS/runz.log" create --bundle "$W/bundle-runz" "$id" \
+       </dev/null >"$LOGS/runz.out" 2>&1; then
+    failed "runz create"
+    tail_file "$LOGS/runz.out"; tail_file "$LOGS/runz.log"; tail_file "$ROOT/$id/console.log"
+    return 1
+  fi
+  runz --root "$ROOT" --debug --log "$LOGS/runz.log" start "$id" || { failed "runz start"; tail_file "$LOGS/runz.log"; return 1; }
+  log "runz: $id started (domain $(xl domid "runz-$id" 2>/dev/null))"
+}
+start_runc() {
+  if ! timeout "$START_TIMEOUT" runc --root "$RUNC_ROOT" run -d --bundle "$W/bundle-runc" "$(id_of runc)" \
+       </dev/null >"$LOGS/runc.out" 2>&1; then
+    failed "runc run -d"
+    tail_file "$LOGS/runc.out"
+    return 1
+  fi
+  log "runc: $(id_of runc) running"
+}
+
+# in RUNTIME FILE ARGS...: run ARGS in RUNTIME's container, output to FILE; its exit status
+in_ctr() {
+  rt=$1 f=$2
+  shift 2
+  case $rt in
+    runz) timeout 900 runz --root "$ROOT" exec "$(id_of runz)" "$@" >"$f" 2>&1 ;;
+    runc) timeout 900 runc --root "$RUNC_ROOT" exec "$(id_of runc)" "$@" >"$f" 2>&1 ;;
+  esac
+}
+# drop dom0's page cache, so that a read in either runtime starts from the same (cold) cache
+drop_caches() { sync && echo 3 >/proc/sys/vm/drop_caches; }
+
+# step ITERATION RUNTIME NAME METRIC ARGS...: run work ARGS; record METRIC (from elapsed_us and, per
+# metric, bytes or files); remember the digest for the cross-runtime check. Iteration 0 is the warm-up.
+step() {
+  i=$1 rt=$2 name=$3 metric=$4
+  shift 4
+  f=$LOGS/$rt-$i-$name.out
+  if ! in_ctr "$rt" "$f" /bin/work "$@"; then
+    failed "$rt iteration $i: work $* (exit $?)"
+    tail_file "$f"
+    return 1
+  fi
+  us=$(value "$f" elapsed_us) bytes=$(value "$f" bytes) files=$(value "$f" files) digest=$(value "$f" digest)
+  [ -n "$us" ] && [ "$us" -gt 0 ] || { failed "$rt iteration $i: work $* printed no time"; tail_file "$f"; return 1; }
+  if [ -n "$digest" ]; then
+    echo "$i $name $rt $digest" >>"$W/digests"
+  fi
+  [ "$i" = 0 ] && return 0
+  case $metric in
+    *_s) v=$(awk -v u="$us" 'BEGIN {printf "%.3f", u / 1e6}') ;;
+    *_mbps) v=$(awk -v u="$us" -v b="$bytes" 'BEGIN {printf "%.2f", b / 1048576 / (u / 1e6)}') ;;
+    *_fps) v=$(awk -v u="$us" -v n="$files" 'BEGIN {printf "%.1f", n / (u / 1e6)}') ;;
+  esac
+  sample "$i" "$rt" "$metric" "$v"
+  log "$rt iteration $i: $name $v ($metric; $us us)"
+}
+
+measure_cpu() { step "$1" "$2" cpu cpu_s cpu "$CPU_MIB" "$CPU_ROUNDS"; }
+measure_io() {
+  i=$1 rt=$2 io_mib=$IO_MIB io_files=$TREE_FILES
+  if [ "$i" = 0 ]; then io_mib=4 io_files=16; fi # warm-up: small
+  in_ctr "$rt" "$LOGS/$rt-$i-rm.out" /bin/rm -rf /bench-file /bench-tree || { failed "$rt: rm"; return 1; }
+  drop_caches
+  step "$i" "$rt" write seq_write_mbps write /bench-file "$io_mib" || return 1
+  drop_caches
+  step "$i" "$rt" read seq_read_mbps read /bench-file || return 1
+  drop_caches
+  step "$i" "$rt" tree-write tree_write_fps tree-write /bench-tree "$io_files" "$TREE_KIB" || return 1
+  drop_caches
+  step "$i" "$rt" tree-read tree_read_fps tree-read /bench-tree || return 1
+  in_ctr "$rt" "$LOGS/$rt-$i-rm.out" /bin/rm -rf /bench-file /bench-tree || { failed "$rt: rm"; return 1; }
+}
+
+# every digest of one step and iteration is the same in both runtimes
+check_digests() {
+  [ -s "$W/digests" ] || return 0
+  bad=$(awk '{k = $1 " " $2; if (k in d && d[k] != $4) print k ": " r[k] " " d[k] " vs " $3 " " $4; d[k] = $4; r[k] = $3}' "$W/digests")
+  [ -z "$bad" ] || failed "the runtimes' results differ: $bad"
+}
+
+cleanup() {
+  log "clean-up"
+  runz --root "$ROOT" --debug --log "$LOGS/runz.log" delete --force "$(id_of runz)" >>"$LOGS/runz.log" 2>&1
+  for d in "$ROOT"/*; do [ -d "$d" ] && runz --root "$ROOT" delete --force "${d##*/}" >>"$LOGS/runz.log" 2>&1; done
+  runc --root "$RUNC_ROOT" delete --force "$(id_of runc)" >>"$LOGS/runc.out" 2>&1
+  for d in $(other_domains); do
+    log "cleanup: destroying leftover domain $d"
+    xl destroy "$d" >/dev/null 2>&1
+  done
+  wait_for 30 sh -c '[ -z "$(xl list 2>/dev/null | awk "NR>2")" ]'
+  left=""
+  for d in $(other_domains); do left="$left domain:$d"; done
+  for d in $(xenstore_domids); do [ "$d" = 0 ] || left="$left xenstore-domain:$d"; done
+  for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
+    for d in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do left="$left xenstore-backend:$t/$d"; done
+  done
+  for p in $(pids_named runz) $(pids_named runz-p9-backend) $(pids_named work); do
+    left="$left process:$p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null))"
+  done
+  for s in "$ROOT"/*; do [ -e "$s" ] && left="$left runz-state:$s"; done
+  [ -n "$(runc --root "$RUNC_ROOT" list -q 2>/dev/null)" ] && left="$left runc:$(runc --root "$RUNC_ROOT" list -q | tr '\n' ' ')"
+  if [ -n "$left" ]; then
+    echo "$KIND: left behind:$left"
+    FAILED=1
+  else
+    log "clean-up: nothing left (no domain, backend node, process or state)"
+  fi
+}
+
+run_all() {
+  make_bundle runz && make_bundle runc || { failed "making the bundles"; return 1; }
+  start_runc || return 1
+  start_runz || return 1
+  for rt in runz runc; do "measure_$KIND" 0 "$rt" || return 1; done
+  i=0
+  while [ "$i" -lt "$N" ]; do
+    i=$((i + 1))
+    if [ $((i % 2)) = 1 ]; then order="runz runc"; else order="runc runz"; fi
+    for rt in $order; do "measure_$KIND" "$i" "$rt" || return 1; done
+  done
+}
+
+case $KIND in cpu|io) ;; *) echo "BENCH_KIND is cpu or io, not $KIND"; exit 1 ;; esac
+command -v runc >/dev/null || { echo "$KIND: no runc in dom0"; exit 1; }
+trap cleanup EXIT
+log "$KIND: $N iterations; load $(cat /proc/loadavg)"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+FS_TYPE=$(stat -f -c %T "$W" 2>/dev/null)
+MEM="" VCPUS=""
+run_all
+check_digests
+domid=$(xl domid "runz-$(id_of runz)" 2>/dev/null)
+if [ -n "$domid" ]; then
+  kib=$(xenstore-read "/local/domain/$domid/memory/static-max" 2>/dev/null) && MEM=$((kib / 1024))
+  VCPUS=$(xenstore-list "/local/domain/$domid/cpu" 2>/dev/null | wc -l)
+fi
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+trap - EXIT
+cleanup
+
+awk -F'\t' -v kind="$KIND" -v n="$N" -v failed="$FAILED" \
+  -v params="cpu_mib=$CPU_MIB cpu_rounds=$CPU_ROUNDS io_mib=$IO_MIB tree_files=$TREE_FILES tree_kib=$TREE_KIB" \
+  -v mem="$MEM" -v vcpus="$VCPUS" -v kver="$(cat "$ZONE_DIR/kernel.release" 2>/dev/null)" -v fs_type="$FS_TYPE" \
+  -v load_start="$LOAD_START" -v load_end="$LOAD_END" \
+  -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
+  -v host_date="${BENCH_HOST_DATE:-}" -v host_cpus="${BENCH_HOST_CPUS:-}" -v qemu="${BENCH_HOST_QEMU:-}" \
+  -v json="$OUT/$KIND.json" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
+exit "$FAILED"
