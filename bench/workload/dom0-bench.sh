@@ -13,15 +13,15 @@
 # The digests work prints must be the same for both runtimes (same work on the same bytes), else it fails.
 # Writes /out/samples.tsv, /out/<kind>.json, /out/table.txt, logs under /out/logs/, and prints the table.
 # Exit status: 0 when every measurement worked and nothing was left behind, 1 otherwise.
-# Environment: BENCH_KIND, BENCH_ITERATIONS (3), BENCH_CPU_MIB (32), BENCH_CPU_ROUNDS (8), BENCH_IO_MIB (64),
+# Environment: BENCH_KIND, BENCH_ITERATIONS (5), BENCH_CPU_MIB (32), BENCH_CPU_ROUNDS (64), BENCH_IO_MIB (64),
 # BENCH_TREE_FILES (256), BENCH_TREE_KIB (16), BENCH_START_TIMEOUT (300 s), BENCH_HOST_* (into the JSON).
 set -u
 . /payload/testlib.sh
 
 KIND=${BENCH_KIND:?BENCH_KIND is cpu or io}
-N=${BENCH_ITERATIONS:-3}
+N=${BENCH_ITERATIONS:-5}
 CPU_MIB=${BENCH_CPU_MIB:-32}
-CPU_ROUNDS=${BENCH_CPU_ROUNDS:-8}
+CPU_ROUNDS=${BENCH_CPU_ROUNDS:-64}
 IO_MIB=${BENCH_IO_MIB:-64}
 TREE_FILES=${BENCH_TREE_FILES:-256}
 TREE_KIB=${BENCH_TREE_KIB:-16}
@@ -207,8 +207,12 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 trap - EXIT
 cleanup
 
-awk -F'\t' -v kind="$KIND" -v n="$N" -v failed="$FAILED" \
-  -v params="cpu_mib=$CPU_MIB cpu_rounds=$CPU_ROUNDS io_mib=$IO_MIB tree_files=$TREE_FILES tree_kib=$TREE_KIB" \
+if [ "$KIND" = cpu ]; then
+  PARAMS="cpu_mib=$CPU_MIB cpu_rounds=$CPU_ROUNDS"
+else
+  PARAMS="io_mib=$IO_MIB tree_files=$TREE_FILES tree_kib=$TREE_KIB"
+fi
+awk -F'\t' -v kind="$KIND" -v n="$N" -v failed="$FAILED" -v params="$PARAMS" \
   -v mem="$MEM" -v vcpus="$VCPUS" -v kver="$(cat "$ZONE_DIR/kernel.release" 2>/dev/null)" -v fs_type="$FS_TYPE" \
   -v load_start="$LOAD_START" -v load_end="$LOAD_END" \
   -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
