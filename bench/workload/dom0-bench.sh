@@ -50,7 +50,7 @@ make_bundle() { # make_bundle RUNTIME
   mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/tmp" || return 1
   chmod 1777 "$r/tmp"
   cp /bin/busybox "$r/bin/busybox" && ln -s busybox "$r/bin/sh" && ln -s busybox "$r/bin/sleep" &&
-    ln -s busybox "$r/bin/rm" && cp "$HERE/work" "$r/bin/work" || return 1
+    ln -s busybox "$r/bin/rm" && ln -s busybox "$r/bin/cat" && cp "$HERE/work" "$r/bin/work" || return 1
   cat >"$b/config.json" <<JSON
 {
   "ociVersion": "1.2.0",
@@ -180,6 +180,9 @@ run_all() {
   make_bundle runz && make_bundle runc || { failed "making the bundles"; return 1; }
   start_runc || return 1
   start_runz || return 1
+  # how the zone mounted its rootfs (9P options, the msize the client and backend agreed on)
+  in_ctr runz "$LOGS/runz-mounts.txt" /bin/cat /proc/self/mounts &&
+    ROOT_MOUNT=$(awk '$2 == "/" {print $3, $4; exit}' "$LOGS/runz-mounts.txt") && log "zone's rootfs: $ROOT_MOUNT"
   for rt in runz runc; do "measure_$KIND" 0 "$rt" || return 1; done
   i=0
   while [ "$i" -lt "$N" ]; do
@@ -195,7 +198,7 @@ trap cleanup EXIT
 log "$KIND: $N iterations; load $(cat /proc/loadavg)"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 FS_TYPE=$(stat -f -c %T "$W" 2>/dev/null)
-MEM="" VCPUS=""
+MEM="" VCPUS="" ROOT_MOUNT=""
 run_all
 check_digests
 domid=$(xl domid "runz-$(id_of runz)" 2>/dev/null)
@@ -213,7 +216,7 @@ else
   PARAMS="io_mib=$IO_MIB tree_files=$TREE_FILES tree_kib=$TREE_KIB"
 fi
 awk -F'\t' -v kind="$KIND" -v n="$N" -v failed="$FAILED" -v params="$PARAMS" \
-  -v mem="$MEM" -v vcpus="$VCPUS" -v kver="$(cat "$ZONE_DIR/kernel.release" 2>/dev/null)" -v fs_type="$FS_TYPE" \
+  -v mem="$MEM" -v vcpus="$VCPUS" -v kver="$(cat "$ZONE_DIR/kernel.release" 2>/dev/null)" -v fs_type="$FS_TYPE" -v root_mount="$ROOT_MOUNT" \
   -v load_start="$LOAD_START" -v load_end="$LOAD_END" \
   -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
   -v host_date="${BENCH_HOST_DATE:-}" -v host_cpus="${BENCH_HOST_CPUS:-}" -v qemu="${BENCH_HOST_QEMU:-}" \

@@ -1,5 +1,5 @@
 # summary.awk: bench/cpu's and bench/io's table, medians, ratios and JSON from samples.tsv (iteration,
-# runtime, metric, value). Variables (-v): kind (cpu|io), n, failed, params, mem, vcpus, kver, fs_type,
+# runtime, metric, value). Variables (-v): kind (cpu|io), n, failed, params, mem, vcpus, kver, fs_type, root_mount,
 # load_start, load_end, host_*, qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk.
 # Every ratio is the zone's speed relative to runc's (higher is better): for a time (cpu_s) runc/zone, for a
 # rate (MiB/s, files/s) zone/runc.
@@ -57,6 +57,7 @@ END {
 
   printf "\n%s: a zone (runz exec) against a runc container in dom0 (runc exec), same boot, alternating (%d of %d iterations)\n", kind, iters, n
   printf "parameters: %s; zone: %s MiB, %s vCPU(s), kernel %s; dom0 filesystem under the bundles: %s\n", params, mem, vcpus, kver, fs_type
+  if (root_mount != "") printf "the zone's rootfs: %s\n", root_mount
   printf "%-7s %-5s |", "iter", "rt"
   for (b = 1; b <= nm; b++) printf " %18s", heads[b]
   printf "\n"
@@ -83,7 +84,8 @@ END {
     jstr(host_date), jstr(host_commit), jnum(host_cpus), jstr(qemu), jstr(host_load_start) > json
   printf "  \"dom0\": {\"loadavg_start\": %s, \"loadavg_end\": %s, \"bundle_filesystem\": %s},\n", \
     jstr(load_start), jstr(load_end), jstr(fs_type) > json
-  printf "  \"zone\": {\"memory_mib\": %s, \"vcpus\": %s, \"kernel_release\": %s},\n", jnum(mem), jnum(vcpus), jstr(kver) > json
+  printf "  \"zone\": {\"memory_mib\": %s, \"vcpus\": %s, \"kernel_release\": %s, \"rootfs_mount\": %s},\n", \
+    jnum(mem), jnum(vcpus), jstr(kver), jstr(root_mount) > json
   printf "  \"samples\": [" > json
   sep = ""
   for (i = 1; i <= iters; i++) for (a = 1; a <= nr; a++) {
