@@ -147,7 +147,8 @@ EOF
   sample "$i" "$kind" first_byte_ms "$first"
   sample "$i" "$kind" create_returned_ms "$(report_value "$r.report" cmd1_exit_ms)"
   # what came first: the agent's HELLO frame ("RZ" 01 01) or console text
-  case $hex in 525a0101*) what=agent-hello ;; *) what=text ;; esac
+  # ("RZ", then the protocol version, then type 1: HELLO; any version, so a protocol bump keeps the label)
+  case $hex in 525a[0-9a-f][0-9a-f]01*) what=agent-hello ;; *) what=text ;; esac
   echo "$i $kind $what $hex" >>"$OUT/first-bytes.txt"
   log "$kind run $i: xl create returned $(report_value "$r.report" cmd1_exit_ms) ms, first byte $first ms ($what)"
   return 0
