@@ -4,7 +4,8 @@
 # budget: Xen's free memory at the start less BENCH_RESERVE_MIB (or BENCH_BUDGET_MIB if smaller). Then, with
 # all of them up, per zone:
 #   dom0_rss_kib / dom0_pss_kib   runz's own dom0 processes (monitors, 9pfs backends): VmRSS and Pss (shared
-#                                 pages split between their users) summed, over the number of zones
+#                                 pages split between their users) summed, over the number of zones; also
+#                                 per kind (monitor_*_kib, backend_*_kib)
 #   xen_mib                       Xen memory the zones took (xl info free_memory before and after) / zones
 #   xen_beyond_config_mib         that, less the size config.json asked for (memory/static-max)
 #   zone_used_kib                 inside one zone: MemTotal - MemAvailable (its kernel and agent, at rest)
@@ -113,6 +114,10 @@ measure_zones() {
   sample runz budget_mib "$BUDGET"
   sample runz dom0_rss_kib $((rss / ZONES))
   sample runz dom0_pss_kib $((pss / ZONES))
+  sample runz monitor_pss_kib $(($(sum_kib pss $monitors) / ZONES))
+  sample runz backend_pss_kib $(($(sum_kib pss $backends) / ZONES))
+  sample runz monitor_rss_kib $(($(sum_kib rss $monitors) / ZONES))
+  sample runz backend_rss_kib $(($(sum_kib rss $backends) / ZONES))
   xen=$(((FREE0 - free1) / ZONES))
   sample runz xen_mib "$xen"
   sample runz xen_beyond_config_mib $((xen - SIZE_MIB))
@@ -141,7 +146,10 @@ runc_peer() {
   sync && echo 3 >/proc/sys/vm/drop_caches
   avail1=$(meminfo_kib /proc/meminfo MemAvailable)
   pids=""
-  for c in $(runc --root "$RUNC_ROOT" list -q); do pids="$pids $(runc --root "$RUNC_ROOT" ps "$c" 2>/dev/null | awk 'NR > 1 {print $2}')"; done
+  # each container's one process (sleep) is its init: runc state's pid (runc ps wants a ps that takes -ef)
+  for c in $(runc --root "$RUNC_ROOT" list -q); do
+    pids="$pids $(runc --root "$RUNC_ROOT" state "$c" 2>/dev/null | awk -F'[:,]' '$1 ~ /"pid"/ {gsub(/ /, "", $2); print $2; exit}')"
+  done
   per=$(((avail0 - avail1) / RUNCS))
   sample runc containers "$RUNCS"
   sample runc dom0_mem_kib "$per"

@@ -19,6 +19,8 @@ END {
   row("per zone: dom0 RSS of runz's processes (monitor, backend), MiB", mib(v("runz", "dom0_rss_kib")), \
       v("runz", "dom0_rss_kib") == "" ? "" : (v("runz", "dom0_rss_kib") <= 4096 ? "(meets target <= 4)" : "(above target <= 4)"))
   row("per zone: the same as Pss (shared pages split), MiB", mib(v("runz", "dom0_pss_kib")), "")
+  row("  of which the monitor: RSS / Pss, MiB", mib(v("runz", "monitor_rss_kib")) " / " mib(v("runz", "monitor_pss_kib")), "")
+  row("  of which the 9pfs backend: RSS / Pss, MiB", mib(v("runz", "backend_rss_kib")) " / " mib(v("runz", "backend_pss_kib")), "")
   row("per zone: used inside (MemTotal - MemAvailable), MiB", mib(v("runz", "zone_used_kib")), "")
   row("per zone: overhead inside (size - MemAvailable), MiB", mib(v("runz", "zone_overhead_kib")), \
       v("runz", "zone_overhead_kib") == "" ? "" : (v("runz", "zone_overhead_kib") <= 16384 ? "(meets target <= 16)" : "(above target <= 16)"))
@@ -35,7 +37,8 @@ END {
     jstr(host_date), jstr(host_commit), jnum(host_cpus), jstr(qemu), jstr(host_load_start) > json
   printf "  \"dom0\": {\"loadavg_start\": %s, \"loadavg_end\": %s},\n", jstr(load_start), jstr(load_end) > json
   printf "  \"zone\": {\"memory_mib\": %s, \"kernel_release\": %s, \"reserve_mib\": %s},\n", jnum(mem), jstr(kver), jnum(reserve) > json
-  n = split("zones budget_mib xen_mib xen_beyond_config_mib dom0_rss_kib dom0_pss_kib zone_used_kib zone_overhead_kib", zm, " ")
+  n = split("zones budget_mib xen_mib xen_beyond_config_mib dom0_rss_kib dom0_pss_kib monitor_rss_kib monitor_pss_kib " \
+            "backend_rss_kib backend_pss_kib zone_used_kib zone_overhead_kib", zm, " ")
   printf "  \"runz\": {" > json
   for (i = 1; i <= n; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", zm[i], jnum(v("runz", zm[i])) > json
   n = split("containers dom0_mem_kib dom0_pss_kib fit_in_budget", cm, " ")
