@@ -16,6 +16,7 @@
 # worked and nothing was left behind, 1 otherwise.
 set -u
 . /payload/testlib.sh
+. "$(dirname "$0")/dom0-lib.sh"
 
 RESERVE_MIB=${BENCH_RESERVE_MIB:-64}
 BUDGET_MIB=${BENCH_BUDGET_MIB:-0}
@@ -35,7 +36,6 @@ failed() {
   FAILED=1
 }
 sample() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$OUT/samples.tsv"; }
-tail_file() { [ -s "$1" ] && { echo "--- $1 (tail)"; tail -n "${2:-20}" "$1"; }; return 0; }
 xen_free_mib() { xl info 2>/dev/null | awk '$1 == "free_memory" {print $3}'; }
 meminfo_kib() { awk -v k="$2:" '$1 == k {print $2}' "$1"; }
 # proc_kib PID FIELD: VmRSS from status, Pss from smaps_rollup (0 when the process is gone)
@@ -160,27 +160,13 @@ runc_peer() {
 
 cleanup() {
   log "clean-up"
-  for d in "$ROOT"/*; do [ -d "$d" ] && runz --root "$ROOT" delete --force "${d##*/}" >>"$LOGS/runz.log" 2>&1; done
-  for c in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do runc --root "$RUNC_ROOT" delete --force "$c" >/dev/null 2>&1; done
-  for d in $(other_domains); do
-    log "cleanup: destroying leftover domain $d"
-    xl destroy "$d" >/dev/null 2>&1
-  done
-  wait_for 60 sh -c '[ -z "$(xl list 2>/dev/null | awk "NR>2")" ]'
-  left=""
-  for d in $(other_domains); do left="$left domain:$d"; done
-  for d in $(xenstore_domids); do [ "$d" = 0 ] || left="$left xenstore-domain:$d"; done
-  for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
-    for d in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do left="$left xenstore-backend:$t/$d"; done
-  done
-  for p in $(pids_named runz) $(pids_named runz-p9-backend); do left="$left process:$p"; done
-  for s in "$ROOT"/*; do [ -e "$s" ] && left="$left runz-state:$s"; done
-  [ -n "$(runc --root "$RUNC_ROOT" list -q 2>/dev/null)" ] && left="$left runc:$(runc --root "$RUNC_ROOT" list -q | tr '\n' ' ')"
+  delete_all
+  left=$(leftovers)
   if [ -n "$left" ]; then
     echo "density: left behind:$left"
     FAILED=1
   else
-    log "clean-up: nothing left (no domain, backend node, process or state)"
+    log "clean-up: nothing left (no domain, backend node, process, state or runc container)"
   fi
 }
 
@@ -196,5 +182,5 @@ awk -F'\t' -v failed="$FAILED" -v mem="$SIZE_MIB" -v reserve="$RESERVE_MIB" \
   -v kver="$(cat "$ZONE_DIR/kernel.release" 2>/dev/null)" -v load_start="$LOAD_START" -v load_end="$LOAD_END" \
   -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
   -v host_date="${BENCH_HOST_DATE:-}" -v host_cpus="${BENCH_HOST_CPUS:-}" -v qemu="${BENCH_HOST_QEMU:-}" \
-  -v json="$OUT/density.json" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
+  -v json="$OUT/density.json" -f "$HERE/summary-lib.awk" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
 exit "$FAILED"

@@ -1,10 +1,8 @@
 # summary.awk: bench/density's table and JSON from samples.tsv (runtime, metric, value). Variables (-v):
 # failed, mem (the zone's MiB), reserve, kver, load_start, load_end, host_*, qemu, json (output path). Runs
-# under busybox awk in dom0 and any POSIX awk.
+# under busybox awk in dom0 and any POSIX awk, after ../lib/summary-lib.awk (jnum, jstr, json_host).
 function v(rt, m) { return ((rt SUBSEP m) in val) ? val[rt, m] : "" }
 function mib(kib) { return kib == "" ? "-" : sprintf("%.1f", kib / 1024) }
-function jnum(x) { return x == "" ? "null" : x }
-function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 function row(label, value, target) { printf "  %-62s %10s  %s\n", label, value, target }
 
 { val[$1, $2] = $3 }
@@ -33,9 +31,7 @@ END {
   if (failed) printf "\ndensity: a start FAILED or something was left behind (see above)\n"
 
   printf "{\n  \"benchmark\": \"density\",\n  \"ok\": %s,\n", failed ? "false" : "true" > json
-  printf "  \"host\": {\"date\": %s, \"commit\": %s, \"cpus\": %s, \"qemu\": %s, \"loadavg_start\": %s},\n", \
-    jstr(host_date), jstr(host_commit), jnum(host_cpus), jstr(qemu), jstr(host_load_start) > json
-  printf "  \"dom0\": {\"loadavg_start\": %s, \"loadavg_end\": %s},\n", jstr(load_start), jstr(load_end) > json
+  json_host(json)
   printf "  \"zone\": {\"memory_mib\": %s, \"kernel_release\": %s, \"reserve_mib\": %s},\n", jnum(mem), jstr(kver), jnum(reserve) > json
   n = split("zones budget_mib xen_mib xen_beyond_config_mib dom0_rss_kib dom0_pss_kib monitor_rss_kib monitor_pss_kib " \
             "backend_rss_kib backend_pss_kib zone_used_kib zone_overhead_kib", zm, " ")

@@ -19,6 +19,7 @@
 # copied into the JSON).
 set -u
 . /payload/testlib.sh
+. "$(dirname "$0")/dom0-lib.sh"
 
 N=${BENCH_ITERATIONS:-3}
 T=${BENCH_TIME:-10}
@@ -45,7 +46,6 @@ failed() {
   FAILED=1
 }
 sample() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OUT/samples.tsv"; }
-tail_file() { [ -s "$1" ] && { echo "--- $1 (tail)"; tail -n "${2:-20}" "$1"; }; return 0; }
 ip_of() { case $1 in runz) echo 10.99.0.2 ;; runc) echo 10.99.0.3 ;; esac; }
 netns_of() { echo "/run/netns/bench-$1"; }
 veth_of() { echo "vb$1"; } # dom0's end of the runtime's veth, on the bridge
@@ -108,26 +108,6 @@ setup_network() {
 }
 
 # ---- the containers -------------------------------------------------------------------------------------------
-start_runz() {
-  id=$(id_of runz)
-  if ! timeout "$START_TIMEOUT" runz --root "$ROOT" --debug --log "$LOGS/runz.log" create --bundle "$W/bundle-runz" "$id" \
-       </dev/null >"$LOGS/runz.out" 2>&1; then
-    failed "runz create"
-    tail_file "$LOGS/runz.out"; tail_file "$LOGS/runz.log"; tail_file "$ROOT/$id/console.log"
-    return 1
-  fi
-  runz --root "$ROOT" --debug --log "$LOGS/runz.log" start "$id" || { failed "runz start"; tail_file "$LOGS/runz.log"; return 1; }
-  log "runz: $id started (domain $(xl domid "runz-$id" 2>/dev/null))"
-}
-start_runc() {
-  if ! timeout "$START_TIMEOUT" runc --root "$RUNC_ROOT" run -d --bundle "$W/bundle-runc" "$(id_of runc)" \
-       </dev/null >"$LOGS/runc.out" 2>&1; then
-    failed "runc run -d"
-    tail_file "$LOGS/runc.out"
-    return 1
-  fi
-  log "runc: $(id_of runc) running"
-}
 # ready RUNTIME: the container answers ping, tcp-rr and a 2 s iperf3 run (untimed warm-up: ARP, caches)
 rr_answers() { "$RR" client "$1" "$RR_PORT" 10 >/dev/null 2>&1; }
 ready() {
@@ -194,15 +174,8 @@ measure() { # measure ITERATION RUNTIME
 
 # ---- clean-up and the leftovers check ------------------------------------------------------------------------
 cleanup() {
-  log "clean-up: runz delete --force"
-  runz --root "$ROOT" --debug --log "$LOGS/runz.log" delete --force "$(id_of runz)" >>"$LOGS/runz.log" 2>&1
-  for d in "$ROOT"/*; do [ -d "$d" ] && runz --root "$ROOT" delete --force "${d##*/}" >>"$LOGS/runz.log" 2>&1; done
-  log "clean-up: runc delete --force"
-  runc --root "$RUNC_ROOT" delete --force "$(id_of runc)" >>"$LOGS/runc.out" 2>&1
-  for d in $(other_domains); do
-    log "cleanup: destroying leftover domain $d"
-    xl destroy "$d" >/dev/null 2>&1
-  done
+  log "clean-up: runz and runc delete --force"
+  delete_all
   for rt in runz runc; do
     ip link del "$(veth_of "$rt")" 2>/dev/null # and its peer with it
     ns=$(netns_of "$rt")
@@ -212,22 +185,12 @@ cleanup() {
   log "clean-up: waiting for the domain, netback's interface and the backend nodes to go"
   wait_for 30 sh -c '[ -z "$(xl list 2>/dev/null | awk "NR>2")" ]'
   wait_for 30 sh -c '! ip -o link show | grep -q "vif[0-9]*\." && [ -z "$(xenstore-list /local/domain/0/backend/vif 2>/dev/null)" ]'
-  left=""
-  for d in $(other_domains); do left="$left domain:$d"; done
-  for d in $(xenstore_domids); do [ "$d" = 0 ] || left="$left xenstore-domain:$d"; done
+  left=$(leftovers iperf3 tcp-rr)
   v=$(vifs_left) # netback interfaces in dom0, /local/domain/0/backend/vif/<domid> nodes
   [ -z "$v" ] || left="$left vif:$v"
-  for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
-    for d in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do left="$left xenstore-backend:$t/$d"; done
-  done
   # the directory node itself, with no domain under it, stays after the zone: said, not a failure
   xenstore-exists /local/domain/0/backend/vif 2>/dev/null &&
     log "note: /local/domain/0/backend/vif remains as an empty node (no vif of any domain under it)"
-  for p in $(pids_named runz) $(pids_named runz-p9-backend) $(pids_named iperf3) $(pids_named tcp-rr); do
-    left="$left process:$p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null))"
-  done
-  for s in "$ROOT"/*; do [ -e "$s" ] && left="$left runz-state:$s"; done
-  [ -n "$(runc --root "$RUNC_ROOT" list -q 2>/dev/null)" ] && left="$left runc:$(runc --root "$RUNC_ROOT" list -q | tr '\n' ' ')"
   for l in "$BRIDGE" "$(veth_of runz)" "$(veth_of runc)"; do ip link show "$l" >/dev/null 2>&1 && left="$left link:$l"; done
   for ns in "$(netns_of runz)" "$(netns_of runc)"; do [ -e "$ns" ] && left="$left netns:$ns"; done
   if [ -n "$left" ]; then
@@ -243,8 +206,8 @@ run_all() {
   make_bundle runz && make_bundle runc || { failed "making the bundles"; return 1; }
   log "bundle: iperf3 $("$IPERF3" --version | head -n 1), libraries: $(echo $LIBS)"
   setup_network || return 1
-  start_runc || return 1
-  start_runz || return 1
+  start_runc "$(id_of runc)" "$W/bundle-runc" || return 1
+  start_runz "$(id_of runz)" "$W/bundle-runz" || return 1
   ready runc || return 1
   ready runz || return 1
   log "vif: $(nsenter --net="$(netns_of runz)" ip -o link | awk -F': ' '{print $2}' | tr '\n' ' ')"
@@ -262,11 +225,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 MEM="" VCPUS=""
 run_all
 # the zone's size, from its xenstore (before it goes)
-domid=$(xl domid "runz-$(id_of runz)" 2>/dev/null)
-if [ -n "$domid" ]; then
-  kib=$(xenstore-read "/local/domain/$domid/memory/static-max" 2>/dev/null) && MEM=$((kib / 1024))
-  VCPUS=$(xenstore-list "/local/domain/$domid/cpu" 2>/dev/null | wc -l)
-fi
+read_zone_size "runz-$(id_of runz)"
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 trap - EXIT
 cleanup
@@ -278,5 +237,5 @@ awk -F'\t' -v n="$N" -v failed="$FAILED" -v t="$T" -v rr_count="$RR_COUNT" -v pi
   -v load_start="$LOAD_START" -v load_end="$LOAD_END" \
   -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
   -v host_date="${BENCH_HOST_DATE:-}" -v host_cpus="${BENCH_HOST_CPUS:-}" -v qemu="${BENCH_HOST_QEMU:-}" \
-  -v json="$OUT/net.json" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
+  -v json="$OUT/net.json" -f "$HERE/summary-lib.awk" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
 exit "$FAILED"

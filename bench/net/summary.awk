@@ -1,25 +1,10 @@
 # summary.awk: net's table, medians, ratios and JSON from samples.tsv (iteration, runtime, metric, value).
 # Variables (-v): n, failed, t, rr_count, ping_count, mem, vcpus, kver, iperf, load_start, load_end, host_*,
-# qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk on a host.
+# qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk on a host, after
+# ../lib/summary-lib.awk (median, jnum, jstr, json_host, json_samples).
 
-function median(kind, metric,    i, k, c, v, tmp, j) {
-  c = 0
-  for (i = 1; i <= iters; i++) {
-    k = i SUBSEP kind SUBSEP metric
-    if (k in val) v[++c] = val[k] + 0
-  }
-  if (c == 0) return ""
-  for (i = 2; i <= c; i++) {  # insertion sort: a handful of values
-    tmp = v[i]
-    for (j = i - 1; j >= 1 && v[j] > tmp; j--) v[j + 1] = v[j]
-    v[j + 1] = tmp
-  }
-  return (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-}
 function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "" : sprintf("%.2f", a / b) }
 function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
-function jnum(x) { return x == "" ? "null" : x }
-function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 function cell(i, kind, metric,    k) {
   k = i SUBSEP kind SUBSEP metric
   return (k in val) ? fmt(val[k]) : "-"
@@ -79,33 +64,11 @@ END {
   printf "  \"units\": {\"tput\": \"Mbit/s\", \"rr\": \"us\", \"ping\": \"us\"},\n" > json
   printf "  \"parameters\": {\"iperf3_seconds\": %s, \"iperf3_omit_seconds\": 1, \"rr_count\": %s, \"rr_size_bytes\": 1, \"ping_count\": %s, \"iperf3\": %s},\n", \
     jnum(t), jnum(rr_count), jnum(ping_count), jstr(iperf) > json
-  printf "  \"host\": {\"date\": %s, \"commit\": %s, \"cpus\": %s, \"qemu\": %s, \"loadavg_start\": %s},\n", \
-    jstr(host_date), jstr(host_commit), jnum(host_cpus), jstr(qemu), jstr(host_load_start) > json
-  printf "  \"dom0\": {\"loadavg_start\": %s, \"loadavg_end\": %s},\n", jstr(load_start), jstr(load_end) > json
+  json_host(json)
   printf "  \"zone\": {\"memory_mib\": %s, \"vcpus\": %s, \"kernel_release\": %s},\n", \
     jnum(mem), jnum(vcpus), jstr(kver) > json
-  printf "  \"samples\": [" > json
-  sep = ""
-  for (i = 1; i <= iters; i++) for (a = 1; a <= nk; a++) {
-    line = ""
-    for (b = 1; b <= nm; b++) {
-      k = i SUBSEP kinds[a] SUBSEP metrics[b]
-      if (k in val) line = line ", \"" metrics[b] "\": " val[k]
-    }
-    if (line == "") continue
-    printf "%s\n    {\"iteration\": %d, \"runtime\": \"%s\"%s}", sep, i, kinds[a], line > json
-    sep = ","
-  }
-  printf "\n  ],\n  \"medians\": {" > json
-  sep = ""
-  for (a = 1; a <= nk; a++) {
-    line = ""
-    for (b = 1; b <= nm; b++)
-      if (med[kinds[a], metrics[b]] != "") line = line (line == "" ? "" : ", ") "\"" metrics[b] "\": " sprintf("%.1f", med[kinds[a], metrics[b]])
-    printf "%s\n    \"%s\": {%s}", sep, kinds[a], line > json
-    sep = ","
-  }
-  printf "\n  },\n  \"ratios_zone_over_runc\": {\n" > json
+  json_samples(json, "runtime", kinds, nk, metrics, nm, med, "%.1f")
+  printf "  \"ratios_zone_over_runc\": {\n" > json
   printf "    \"tput_fwd\": %s,\n    \"tput_rev\": %s,\n    \"rr_median\": %s,\n    \"rr_p90\": %s,\n    \"ping_median\": %s\n  },\n", \
     jnum(r_fwd), jnum(r_rev), jnum(r_rr), jnum(r_rr90), jnum(r_ping) > json
   printf "  \"targets\": {\"tput_min_ratio\": 0.9, \"latency_max_ratio\": 1.2}\n}\n" > json

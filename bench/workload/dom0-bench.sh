@@ -17,6 +17,7 @@
 # BENCH_TREE_FILES (256), BENCH_TREE_KIB (16), BENCH_START_TIMEOUT (300 s), BENCH_HOST_* (into the JSON).
 set -u
 . /payload/testlib.sh
+. "$(dirname "$0")/dom0-lib.sh"
 
 KIND=${BENCH_KIND:?BENCH_KIND is cpu or io}
 N=${BENCH_ITERATIONS:-5}
@@ -41,7 +42,6 @@ failed() {
   FAILED=1
 }
 sample() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OUT/samples.tsv"; }
-tail_file() { [ -s "$1" ] && { echo "--- $1 (tail)"; tail -n "${2:-20}" "$1"; }; return 0; }
 id_of() { echo "bench-$KIND-$1"; }
 value() { awk -v k="$2" '$1 == k {print $2; exit}' "$1"; }
 
@@ -63,27 +63,6 @@ make_bundle() { # make_bundle RUNTIME
   "linux": {"namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "network"}]}
 }
 JSON
-}
-
-start_runz() {
-  id=$(id_of runz)
-  if ! timeout "$START_TIMEOUT" runz --root "$ROOT" --debug --log "$LOGS/runz.log" create --bundle "$W/bundle-runz" "$id" \
-       </dev/null >"$LOGS/runz.out" 2>&1; then
-    failed "runz create"
-    tail_file "$LOGS/runz.out"; tail_file "$LOGS/runz.log"; tail_file "$ROOT/$id/console.log"
-    return 1
-  fi
-  runz --root "$ROOT" --debug --log "$LOGS/runz.log" start "$id" || { failed "runz start"; tail_file "$LOGS/runz.log"; return 1; }
-  log "runz: $id started (domain $(xl domid "runz-$id" 2>/dev/null))"
-}
-start_runc() {
-  if ! timeout "$START_TIMEOUT" runc --root "$RUNC_ROOT" run -d --bundle "$W/bundle-runc" "$(id_of runc)" \
-       </dev/null >"$LOGS/runc.out" 2>&1; then
-    failed "runc run -d"
-    tail_file "$LOGS/runc.out"
-    return 1
-  fi
-  log "runc: $(id_of runc) running"
 }
 
 # in RUNTIME FILE ARGS...: run ARGS in RUNTIME's container, output to FILE; its exit status
@@ -149,37 +128,20 @@ check_digests() {
 
 cleanup() {
   log "clean-up"
-  runz --root "$ROOT" --debug --log "$LOGS/runz.log" delete --force "$(id_of runz)" >>"$LOGS/runz.log" 2>&1
-  for d in "$ROOT"/*; do [ -d "$d" ] && runz --root "$ROOT" delete --force "${d##*/}" >>"$LOGS/runz.log" 2>&1; done
-  runc --root "$RUNC_ROOT" delete --force "$(id_of runc)" >>"$LOGS/runc.out" 2>&1
-  for d in $(other_domains); do
-    log "cleanup: destroying leftover domain $d"
-    xl destroy "$d" >/dev/null 2>&1
-  done
-  wait_for 30 sh -c '[ -z "$(xl list 2>/dev/null | awk "NR>2")" ]'
-  left=""
-  for d in $(other_domains); do left="$left domain:$d"; done
-  for d in $(xenstore_domids); do [ "$d" = 0 ] || left="$left xenstore-domain:$d"; done
-  for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
-    for d in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do left="$left xenstore-backend:$t/$d"; done
-  done
-  for p in $(pids_named runz) $(pids_named runz-p9-backend) $(pids_named work); do
-    left="$left process:$p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null))"
-  done
-  for s in "$ROOT"/*; do [ -e "$s" ] && left="$left runz-state:$s"; done
-  [ -n "$(runc --root "$RUNC_ROOT" list -q 2>/dev/null)" ] && left="$left runc:$(runc --root "$RUNC_ROOT" list -q | tr '\n' ' ')"
+  delete_all
+  left=$(leftovers work)
   if [ -n "$left" ]; then
     echo "$KIND: left behind:$left"
     FAILED=1
   else
-    log "clean-up: nothing left (no domain, backend node, process or state)"
+    log "clean-up: nothing left (no domain, backend node, process, state or runc container)"
   fi
 }
 
 run_all() {
   make_bundle runz && make_bundle runc || { failed "making the bundles"; return 1; }
-  start_runc || return 1
-  start_runz || return 1
+  start_runc "$(id_of runc)" "$W/bundle-runc" || return 1
+  start_runz "$(id_of runz)" "$W/bundle-runz" || return 1
   # how the zone mounted its rootfs (9P options, the msize the client and backend agreed on)
   in_ctr runz "$LOGS/runz-mounts.txt" /bin/cat /proc/self/mounts &&
     ROOT_MOUNT=$(awk '$2 == "/" {print $3, $4; exit}' "$LOGS/runz-mounts.txt") && log "zone's rootfs: $ROOT_MOUNT"
@@ -201,11 +163,7 @@ FS_TYPE=$(stat -f -c %T "$W" 2>/dev/null)
 MEM="" VCPUS="" ROOT_MOUNT=""
 run_all
 check_digests
-domid=$(xl domid "runz-$(id_of runz)" 2>/dev/null)
-if [ -n "$domid" ]; then
-  kib=$(xenstore-read "/local/domain/$domid/memory/static-max" 2>/dev/null) && MEM=$((kib / 1024))
-  VCPUS=$(xenstore-list "/local/domain/$domid/cpu" 2>/dev/null | wc -l)
-fi
+read_zone_size "runz-$(id_of runz)"
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 trap - EXIT
 cleanup
@@ -220,5 +178,5 @@ awk -F'\t' -v kind="$KIND" -v n="$N" -v failed="$FAILED" -v params="$PARAMS" \
   -v load_start="$LOAD_START" -v load_end="$LOAD_END" \
   -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
   -v host_date="${BENCH_HOST_DATE:-}" -v host_cpus="${BENCH_HOST_CPUS:-}" -v qemu="${BENCH_HOST_QEMU:-}" \
-  -v json="$OUT/$KIND.json" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
+  -v json="$OUT/$KIND.json" -f "$HERE/summary-lib.awk" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
 exit "$FAILED"

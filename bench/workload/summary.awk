@@ -1,30 +1,15 @@
 # summary.awk: bench/cpu's and bench/io's table, medians, ratios and JSON from samples.tsv (iteration,
 # runtime, metric, value). Variables (-v): kind (cpu|io), n, failed, params, mem, vcpus, kver, fs_type, root_mount,
-# load_start, load_end, host_*, qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk.
+# load_start, load_end, host_*, qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk,
+# after ../lib/summary-lib.awk (median, jnum, jstr, json_host, json_samples).
 # Every ratio is the zone's speed relative to runc's (higher is better): for a time (cpu_s) runc/zone, for a
 # rate (MiB/s, files/s) zone/runc.
 
-function median(rt, metric,    i, k, c, v, tmp, j) {
-  c = 0
-  for (i = 1; i <= iters; i++) {
-    k = i SUBSEP rt SUBSEP metric
-    if (k in val) v[++c] = val[k] + 0
-  }
-  if (c == 0) return ""
-  for (i = 2; i <= c; i++) {  # insertion sort: a handful of values
-    tmp = v[i]
-    for (j = i - 1; j >= 1 && v[j] > tmp; j--) v[j + 1] = v[j]
-    v[j + 1] = tmp
-  }
-  return (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-}
 function speed_ratio(metric, z, r) {
   if (z == "" || r == "" || z + 0 == 0 || r + 0 == 0) return ""
   return sprintf("%.2f", (metric ~ /_s$/) ? r / z : z / r)
 }
 function fmt(x) { return x == "" ? "-" : sprintf("%.2f", x) }
-function jnum(x) { return x == "" ? "null" : x }
-function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 function cell(i, rt, metric,    k) {
   k = i SUBSEP rt SUBSEP metric
   return (k in val) ? fmt(val[k]) : "-"
@@ -80,34 +65,12 @@ END {
 
   printf "{\n  \"benchmark\": %s,\n  \"ok\": %s,\n  \"iterations_requested\": %d,\n", jstr(kind), failed ? "false" : "true", n > json
   printf "  \"iterations_completed\": %d,\n  \"parameters\": %s,\n", iters, jstr(params) > json
-  printf "  \"host\": {\"date\": %s, \"commit\": %s, \"cpus\": %s, \"qemu\": %s, \"loadavg_start\": %s},\n", \
-    jstr(host_date), jstr(host_commit), jnum(host_cpus), jstr(qemu), jstr(host_load_start) > json
-  printf "  \"dom0\": {\"loadavg_start\": %s, \"loadavg_end\": %s, \"bundle_filesystem\": %s},\n", \
-    jstr(load_start), jstr(load_end), jstr(fs_type) > json
+  json_host(json)
+  printf "  \"bundle_filesystem\": %s,\n", jstr(fs_type) > json
   printf "  \"zone\": {\"memory_mib\": %s, \"vcpus\": %s, \"kernel_release\": %s, \"rootfs_mount\": %s},\n", \
     jnum(mem), jnum(vcpus), jstr(kver), jstr(root_mount) > json
-  printf "  \"samples\": [" > json
-  sep = ""
-  for (i = 1; i <= iters; i++) for (a = 1; a <= nr; a++) {
-    line = ""
-    for (b = 1; b <= nm; b++) {
-      k = i SUBSEP rts[a] SUBSEP metrics[b]
-      if (k in val) line = line ", \"" metrics[b] "\": " val[k]
-    }
-    if (line == "") continue
-    printf "%s\n    {\"iteration\": %d, \"runtime\": \"%s\"%s}", sep, i, rts[a], line > json
-    sep = ","
-  }
-  printf "\n  ],\n  \"medians\": {" > json
-  sep = ""
-  for (a = 1; a <= nr; a++) {
-    line = ""
-    for (b = 1; b <= nm; b++)
-      if (med[rts[a], metrics[b]] != "") line = line (line == "" ? "" : ", ") "\"" metrics[b] "\": " sprintf("%.3f", med[rts[a], metrics[b]])
-    printf "%s\n    \"%s\": {%s}", sep, rts[a], line > json
-    sep = ","
-  }
-  printf "\n  },\n  \"zone_speed_over_runc\": {" > json
+  json_samples(json, "runtime", rts, nr, metrics, nm, med, "%.3f")
+  printf "  \"zone_speed_over_runc\": {" > json
   sep = ""
   for (b = 1; b <= nm; b++) {
     printf "%s\"%s\": %s", sep, metrics[b], jnum(r[b]) > json

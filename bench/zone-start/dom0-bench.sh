@@ -15,6 +15,7 @@
 # BENCH_VMLINUZ (1), BENCH_TIMEOUT (300 s per run), BENCH_HOST_* (host facts copied into the JSON).
 set -u
 . /payload/testlib.sh
+. "$(dirname "$0")/dom0-lib.sh"
 
 N=${BENCH_ITERATIONS:-5}
 CMDLINE=${BENCH_ZONE_CMDLINE:?BENCH_ZONE_CMDLINE is required}
@@ -37,14 +38,10 @@ FAILED=0
 no_domains() { [ -z "$(other_domains)" ]; }
 no_backend() { [ -z "$(pids_matching '^[^ ]*runz-p9-backend')" ]; }
 cleanup() {
-  for d in "$ROOT"/*; do [ -d "$d" ] && runz --root "$ROOT" delete --force "${d##*/}" >/dev/null 2>&1; done
-  for d in $(other_domains); do
-    log "cleanup: destroying leftover domain $d"
-    xl destroy "$d" >/dev/null 2>&1
-  done
-  wait_for 20 no_domains
-  if [ -n "$(other_domains)" ] || [ "$(xenstore_domids | tr '\n' ' ')" != "0 " ]; then
-    echo "zone-start: left behind: domains '$(other_domains | tr '\n' ' ')', xenstore '$(xenstore_domids | tr '\n' ' ')'"
+  delete_all
+  left=$(leftovers first-byte)
+  if [ -n "$left" ]; then
+    echo "zone-start: left behind:$left"
     FAILED=1
   fi
 }
@@ -56,7 +53,6 @@ run_failed() {
 sample() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$OUT/samples.tsv"; }
 # report_value FILE KEY: a value from first-byte's report
 report_value() { awk -v k="$2" '$1 == k {print $2; exit}' "$1"; }
-tail_file() { [ -s "$1" ] && { echo "--- $1 (tail)"; tail -n "${2:-20}" "$1"; }; }
 
 # ---- the bundle: busybox, the process prints one line ------------------------------------------------------
 mkdir -p "$B/rootfs/bin" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/tmp"
@@ -163,15 +159,12 @@ zone_size() {
     tail_file "$r.stderr"; tail_file "$r.log"
     return 1
   fi
-  domid=$(xl domid "runz-$id" 2>/dev/null)
-  kib=$(xenstore-read "/local/domain/$domid/memory/static-max" 2>/dev/null)
-  VCPUS=$(xenstore-list "/local/domain/$domid/cpu" 2>/dev/null | wc -l)
+  read_zone_size "runz-$id"
   runz --root "$ROOT" delete --force "$id" >>"$r.log" 2>&1
-  if [ -z "$kib" ] || [ "$VCPUS" -eq 0 ]; then
-    run_failed "no size for zone runz-$id (domid '$domid')"
+  if [ -z "$MEM" ] || [ "${VCPUS:-0}" -eq 0 ]; then
+    run_failed "no size for zone runz-$id in xenstore"
     return 1
   fi
-  MEM=$((kib / 1024))
   # every run starts from the same state: the warm-up's domain and 9pfs backend gone
   wait_for 30 no_domains || { run_failed "warm-up zone still there after runz delete --force"; return 1; }
   wait_for 30 no_backend || { run_failed "warm-up 9pfs backend still running after runz delete --force"; return 1; }
@@ -199,5 +192,5 @@ awk -F'\t' -v n="$N" -v failed="$FAILED" -v mem="$MEM" -v vcpus="$VCPUS" -v cmdl
   -v load_start="$LOAD_START" -v load_end="$LOAD_END" -v kver="$(cat "$ZONE_DIR/kernel.release" 2>/dev/null)" \
   -v host_load_start="${BENCH_HOST_LOAD_START:-}" -v host_commit="${BENCH_HOST_COMMIT:-}" \
   -v host_date="${BENCH_HOST_DATE:-}" -v host_cpus="${BENCH_HOST_CPUS:-}" -v qemu="${BENCH_HOST_QEMU:-}" \
-  -v json="$OUT/zone-start.json" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
+  -v json="$OUT/zone-start.json" -f "$HERE/summary-lib.awk" -f "$HERE/summary.awk" "$OUT/samples.tsv" | tee "$OUT/table.txt"
 exit "$FAILED"

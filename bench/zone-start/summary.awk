@@ -1,25 +1,10 @@
 # summary.awk: zone-start's table, medians, ratios and JSON from samples.tsv (iteration, kind, metric, ms).
 # Variables (-v): n, failed, mem, vcpus, cmdline, kver, load_start, load_end, host_*, qemu, json (output path).
-# Runs under busybox awk in dom0 and any POSIX awk on a host.
+# Runs under busybox awk in dom0 and any POSIX awk on a host, after ../lib/summary-lib.awk (median, jnum,
+# jstr, json_host, json_samples).
 
-function median(kind, metric,    i, k, c, v, tmp, j) {
-  c = 0
-  for (i = 1; i <= iters; i++) {
-    k = i SUBSEP kind SUBSEP metric
-    if (k in val) v[++c] = val[k]
-  }
-  if (c == 0) return ""
-  for (i = 2; i <= c; i++) {  # insertion sort: a handful of values
-    tmp = v[i]
-    for (j = i - 1; j >= 1 && v[j] > tmp; j--) v[j + 1] = v[j]
-    v[j + 1] = tmp
-  }
-  return (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-}
 function sec(ms) { return ms == "" ? "-" : sprintf("%.2f", ms / 1000) }
 function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "" : sprintf("%.2f", a / b) }
-function jnum(x) { return x == "" ? "null" : x }
-function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 function cell(i, kind, metric,    k) {
   k = i SUBSEP kind SUBSEP metric
   return (k in val) ? sec(val[k]) : "-"
@@ -102,35 +87,11 @@ END {
   printf "{\n  \"benchmark\": \"zone-start\",\n  \"ok\": %s,\n  \"iterations_requested\": %d,\n", \
     failed ? "false" : "true", n > json
   printf "  \"iterations_completed\": %d,\n  \"unit\": \"ms\",\n", iters > json
-  printf "  \"host\": {\"date\": %s, \"commit\": %s, \"cpus\": %s, \"qemu\": %s, \"loadavg_start\": %s},\n", \
-    jstr(host_date), jstr(host_commit), jnum(host_cpus), jstr(qemu), jstr(host_load_start) > json
-  printf "  \"dom0\": {\"loadavg_start\": %s, \"loadavg_end\": %s},\n", jstr(load_start), jstr(load_end) > json
+  json_host(json)
   printf "  \"zone\": {\"memory_mib\": %s, \"vcpus\": %s, \"kernel_release\": %s, \"cmdline\": %s},\n", \
     jnum(mem), jnum(vcpus), jstr(kver), jstr(cmdline) > json
-  printf "  \"samples\": [" > json
-  sep = ""
-  for (i = 1; i <= iters; i++) for (a = 1; a <= nk; a++) {
-    if (!(kinds[a] in have)) continue
-    line = ""
-    for (b = 1; b <= nm; b++) {
-      k = i SUBSEP kinds[a] SUBSEP metrics[b]
-      if (k in val) line = line ", \"" metrics[b] "\": " val[k]
-    }
-    if (line == "") continue
-    printf "%s\n    {\"iteration\": %d, \"kind\": \"%s\"%s}", sep, i, kinds[a], line > json
-    sep = ","
-  }
-  printf "\n  ],\n  \"medians\": {" > json
-  sep = ""
-  for (a = 1; a <= nk; a++) {
-    if (!(kinds[a] in have)) continue
-    line = ""
-    for (b = 1; b <= nm; b++)
-      if (med[kinds[a], metrics[b]] != "") line = line (line == "" ? "" : ", ") "\"" metrics[b] "\": " sprintf("%.1f", med[kinds[a], metrics[b]])
-    printf "%s\n    \"%s\": {%s}", sep, kinds[a], line > json
-    sep = ","
-  }
-  printf "\n  },\n  \"ratios\": {\n" > json
+  json_samples(json, "kind", kinds, nk, metrics, nm, med, "%.1f")
+  printf "  \"ratios\": {\n" > json
   printf "    \"runz_first_output_over_xl_vmlinux_first_byte\": %s,\n", jnum(r_first) > json
   printf "    \"runz_create_returned_over_xl_vmlinux_first_byte\": %s,\n", jnum(r_hello) > json
   printf "    \"runz_first_output_over_xl_vmlinuz_first_byte\": %s\n  }\n}\n", jnum(r_vmlinuz) > json
