@@ -36,10 +36,10 @@ END {
   n = split("zones budget_mib xen_mib xen_beyond_config_mib dom0_rss_kib dom0_pss_kib monitor_rss_kib monitor_pss_kib " \
             "backend_rss_kib backend_pss_kib zone_used_kib zone_overhead_kib", zm, " ")
   printf "  \"runz\": {" > json
-  for (i = 1; i <= n; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", zm[i], jnum(v("runz", zm[i])) > json
+  for (i = 1; i <= n; i++) printf "%s\"%s\": %s", (i > 1 ? ", " : ""), zm[i], jnum(v("runz", zm[i])) > json
   n = split("containers dom0_mem_kib dom0_pss_kib fit_in_budget", cm, " ")
   printf "},\n  \"runc\": {" > json
-  for (i = 1; i <= n; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", cm[i], jnum(v("runc", cm[i])) > json
+  for (i = 1; i <= n; i++) printf "%s\"%s\": %s", (i > 1 ? ", " : ""), cm[i], jnum(v("runc", cm[i])) > json
   printf "},\n  \"targets\": {\"dom0_rss_kib_max\": 4096, \"zone_overhead_kib_max\": 16384}\n}\n" > json
   close(json)
 }
