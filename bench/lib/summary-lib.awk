@@ -57,3 +57,30 @@ function json_samples(json, key, kinds, nk, metrics, nm, med, mfmt,    i, a, b, 
   }
   printf "\n  },\n" > json
 }
+
+# medians_of(kinds, nk, metrics, nm, med): med[kind, metric] = median(kind, metric) for every pair
+function medians_of(kinds, nk, metrics, nm, med,    a, b) {
+  for (a = 1; a <= nk; a++) for (b = 1; b <= nm; b++) med[kinds[a], metrics[b]] = median(kinds[a], metrics[b])
+}
+
+# print_table(kinds, nk, metrics, nm, heads, med, width, vfmt): the per-iteration table, one row per
+# iteration and kind, then one median row per kind; columns `width` wide, values printed with vfmt ("-" for
+# none)
+function print_table(kinds, nk, metrics, nm, heads, med, width, vfmt,    i, a, b, k) {
+  printf "%-7s %-5s |", "iter", "rt"
+  for (b = 1; b <= nm; b++) printf " %" width "s", heads[b]
+  printf "\n"
+  for (i = 1; i <= iters; i++) for (a = 1; a <= nk; a++) {
+    printf "%-7d %-5s |", i, kinds[a]
+    for (b = 1; b <= nm; b++) {
+      k = i SUBSEP kinds[a] SUBSEP metrics[b]
+      printf " %" width "s", (k in val) ? sprintf(vfmt, val[k]) : "-"
+    }
+    printf "\n"
+  }
+  for (a = 1; a <= nk; a++) {
+    printf "%-7s %-5s |", "median", kinds[a]
+    for (b = 1; b <= nm; b++) printf " %" width "s", med[kinds[a], metrics[b]] == "" ? "-" : sprintf(vfmt, med[kinds[a], metrics[b]])
+    printf "\n"
+  }
+}

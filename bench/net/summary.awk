@@ -1,14 +1,9 @@
 # summary.awk: net's table, medians, ratios and JSON from samples.tsv (iteration, runtime, metric, value).
 # Variables (-v): n, failed, t, rr_count, ping_count, mem, vcpus, kver, iperf, load_start, load_end, host_*,
 # qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk on a host, after
-# ../lib/summary-lib.awk (median, jnum, jstr, json_host, json_samples).
+# ../lib/summary-lib.awk (medians_of, print_table, jnum, jstr, json_host, json_samples).
 
 function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "" : sprintf("%.2f", a / b) }
-function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
-function cell(i, kind, metric,    k) {
-  k = i SUBSEP kind SUBSEP metric
-  return (k in val) ? fmt(val[k]) : "-"
-}
 # verdict(r, op, target): whether a ratio meets its target (printed, never an exit status)
 function verdict(r, op, target) {
   if (r == "") return "no figure"
@@ -25,24 +20,12 @@ END {
   nk = split("runz runc", kinds, " ")
   nm = split("tput_fwd_mbps tput_rev_mbps rr_median_us rr_p90_us ping_median_us", metrics, " ")
   split("dom0->ctr Mbit/s|ctr->dom0 Mbit/s|tcp rr med us|tcp rr p90 us|ping med us", heads, "|")
-  for (a = 1; a <= nk; a++) for (b = 1; b <= nm; b++) med[kinds[a], metrics[b]] = median(kinds[a], metrics[b])
+  medians_of(kinds, nk, metrics, nm, med)
 
   printf "\nnet: dom0 <-> zone (runz) against dom0 <-> runc container, same bridge, same boot (%d of %d iterations)\n", iters, n
   printf "iperf3 -t %s (first second omitted), receiver's throughput; tcp rr: %s 1-byte request/response round trips;\n", t, rr_count
   printf "ping: %s ICMP echoes 0.1 s apart. zone: %s MiB, %s vCPU(s), kernel %s\n", ping_count, mem, vcpus, kver
-  printf "%-7s %-5s |", "iter", "rt"
-  for (b = 1; b <= nm; b++) printf " %17s", heads[b]
-  printf "\n"
-  for (i = 1; i <= iters; i++) for (a = 1; a <= nk; a++) {
-    printf "%-7d %-5s |", i, kinds[a]
-    for (b = 1; b <= nm; b++) printf " %17s", cell(i, kinds[a], metrics[b])
-    printf "\n"
-  }
-  for (a = 1; a <= nk; a++) {
-    printf "%-7s %-5s |", "median", kinds[a]
-    for (b = 1; b <= nm; b++) printf " %17s", fmt(med[kinds[a], metrics[b]])
-    printf "\n"
-  }
+  print_table(kinds, nk, metrics, nm, heads, med, 17, "%.1f")
 
   r_fwd = ratio(med["runz", "tput_fwd_mbps"], med["runc", "tput_fwd_mbps"])
   r_rev = ratio(med["runz", "tput_rev_mbps"], med["runc", "tput_rev_mbps"])

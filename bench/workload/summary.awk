@@ -1,18 +1,13 @@
 # summary.awk: bench/cpu's and bench/io's table, medians, ratios and JSON from samples.tsv (iteration,
 # runtime, metric, value). Variables (-v): kind (cpu|io), n, failed, params, mem, vcpus, kver, fs_type, root_mount,
 # load_start, load_end, host_*, qemu, json (output path). Runs under busybox awk in dom0 and any POSIX awk,
-# after ../lib/summary-lib.awk (median, jnum, jstr, json_host, json_samples).
+# after ../lib/summary-lib.awk (medians_of, print_table, jnum, jstr, json_host, json_samples).
 # Every ratio is the zone's speed relative to runc's (higher is better): for a time (cpu_s) runc/zone, for a
 # rate (MiB/s, files/s) zone/runc.
 
 function speed_ratio(metric, z, r) {
   if (z == "" || r == "" || z + 0 == 0 || r + 0 == 0) return ""
   return sprintf("%.2f", (metric ~ /_s$/) ? r / z : z / r)
-}
-function fmt(x) { return x == "" ? "-" : sprintf("%.2f", x) }
-function cell(i, rt, metric,    k) {
-  k = i SUBSEP rt SUBSEP metric
-  return (k in val) ? fmt(val[k]) : "-"
 }
 function verdict(r, target) {
   if (r == "") return "no figure"
@@ -38,24 +33,12 @@ END {
     split("sequential write|sequential read|small files, write (fsync each)|small files, read", labels, "|")
     split("|0.5||", targets, "|")
   }
-  for (a = 1; a <= nr; a++) for (b = 1; b <= nm; b++) med[rts[a], metrics[b]] = median(rts[a], metrics[b])
+  medians_of(rts, nr, metrics, nm, med)
 
   printf "\n%s: a zone (runz exec) against a runc container in dom0 (runc exec), same boot, alternating (%d of %d iterations)\n", kind, iters, n
   printf "parameters: %s; zone: %s MiB, %s vCPU(s), kernel %s; dom0 filesystem under the bundles: %s\n", params, mem, vcpus, kver, fs_type
   if (root_mount != "") printf "the zone's rootfs: %s\n", root_mount
-  printf "%-7s %-5s |", "iter", "rt"
-  for (b = 1; b <= nm; b++) printf " %18s", heads[b]
-  printf "\n"
-  for (i = 1; i <= iters; i++) for (a = 1; a <= nr; a++) {
-    printf "%-7d %-5s |", i, rts[a]
-    for (b = 1; b <= nm; b++) printf " %18s", cell(i, rts[a], metrics[b])
-    printf "\n"
-  }
-  for (a = 1; a <= nr; a++) {
-    printf "%-7s %-5s |", "median", rts[a]
-    for (b = 1; b <= nm; b++) printf " %18s", fmt(med[rts[a], metrics[b]])
-    printf "\n"
-  }
+  print_table(rts, nr, metrics, nm, heads, med, 18, "%.2f")
   printf "\nthe zone's speed relative to runc's (medians; 1.00 = the same, higher is better):\n"
   for (b = 1; b <= nm; b++) {
     r[b] = speed_ratio(metrics[b], med["runz", metrics[b]], med["runc", metrics[b]])

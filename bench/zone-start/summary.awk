@@ -1,6 +1,6 @@
 # summary.awk: zone-start's table, medians, ratios and JSON from samples.tsv (iteration, kind, metric, ms).
 # Variables (-v): n, failed, mem, vcpus, cmdline, kver, load_start, load_end, host_*, qemu, json (output path).
-# Runs under busybox awk in dom0 and any POSIX awk on a host, after ../lib/summary-lib.awk (median, jnum,
+# Runs under busybox awk in dom0 and any POSIX awk on a host, after ../lib/summary-lib.awk (medians_of, jnum,
 # jstr, json_host, json_samples).
 
 function sec(ms) { return ms == "" ? "-" : sprintf("%.2f", ms / 1000) }
@@ -30,7 +30,7 @@ END {
       val[k "create_outside_phases_ms"] = val[k "create_returned_ms"] - val[k "phase_build_ms"] - \
         val[k "phase_backends_ms"] - val[k "phase_boot_ms"] - val[k "phase_create_ms"]
   }
-  for (a = 1; a <= nk; a++) for (b = 1; b <= nm; b++) med[kinds[a], metrics[b]] = median(kinds[a], metrics[b])
+  medians_of(kinds, nk, metrics, nm, med)
 
   printf "\nzone-start: seconds from the start of `runz create` / `xl create` to the first byte (%d of %d iterations)\n", iters, n
   printf "zone: %s MiB, %s vCPU(s), kernel %s, command line \"%s\"\n", mem, vcpus, kver, cmdline
