@@ -104,28 +104,28 @@ start_zones() {
 
 measure_zones() {
   free1=$(xen_free_mib)
-  domid=$(xl domid runz-zone1 2>/dev/null)
-  kib=$(xenstore-read "/local/domain/$domid/memory/static-max" 2>/dev/null) || { failed "no static-max for zone1"; return 1; }
-  SIZE_MIB=$((kib / 1024))
+  read_zone_size runz-zone1 || { failed "no static-max for zone1"; return 1; }
+  SIZE_MIB=$MEM
   monitors=$(pids_named runz) backends=$(pids_named runz-p9-backend)  # the monitors: forked from runz create
-  rss=$(sum_kib rss $monitors $backends) pss=$(sum_kib pss $monitors $backends)
+  m_rss=$(sum_kib rss $monitors) m_pss=$(sum_kib pss $monitors) b_rss=$(sum_kib rss $backends) b_pss=$(sum_kib pss $backends)
+  rss=$((m_rss + b_rss)) pss=$((m_pss + b_pss))
   log "dom0: $(echo $monitors | wc -w) runz processes, $(echo $backends | wc -w) backends: VmRSS $rss KiB, Pss $pss KiB in all"
   sample runz zones "$ZONES"
   sample runz budget_mib "$BUDGET"
   sample runz dom0_rss_kib $((rss / ZONES))
   sample runz dom0_pss_kib $((pss / ZONES))
-  sample runz monitor_pss_kib $(($(sum_kib pss $monitors) / ZONES))
-  sample runz backend_pss_kib $(($(sum_kib pss $backends) / ZONES))
-  sample runz monitor_rss_kib $(($(sum_kib rss $monitors) / ZONES))
-  sample runz backend_rss_kib $(($(sum_kib rss $backends) / ZONES))
+  sample runz monitor_pss_kib $((m_pss / ZONES))
+  sample runz backend_pss_kib $((b_pss / ZONES))
+  sample runz monitor_rss_kib $((m_rss / ZONES))
+  sample runz backend_rss_kib $((b_rss / ZONES))
   xen=$(((FREE0 - free1) / ZONES))
   sample runz xen_mib "$xen"
   sample runz xen_beyond_config_mib $((xen - SIZE_MIB))
   if runz --root "$ROOT" exec zone1 /bin/cat /proc/meminfo >"$LOGS/zone1.meminfo" 2>&1; then
     total=$(meminfo_kib "$LOGS/zone1.meminfo" MemTotal) avail=$(meminfo_kib "$LOGS/zone1.meminfo" MemAvailable)
     sample runz zone_used_kib $((total - avail))
-    sample runz zone_overhead_kib $((kib - avail))
-    log "zone1: static-max $kib KiB, MemTotal $total KiB, MemAvailable $avail KiB"
+    sample runz zone_overhead_kib $((MEM_KIB - avail))
+    log "zone1: static-max $MEM_KIB KiB, MemTotal $total KiB, MemAvailable $avail KiB"
   else
     failed "runz exec zone1 cat /proc/meminfo"
     tail_file "$LOGS/zone1.meminfo"
@@ -158,17 +158,7 @@ runc_peer() {
   log "runc: $RUNCS containers, dom0 MemAvailable $avail0 -> $avail1 KiB"
 }
 
-cleanup() {
-  log "clean-up"
-  delete_all
-  left=$(leftovers)
-  if [ -n "$left" ]; then
-    echo "density: left behind:$left"
-    FAILED=1
-  else
-    log "clean-up: nothing left (no domain, backend node, process, state or runc container)"
-  fi
-}
+cleanup() { clean_up density; }
 
 command -v runc >/dev/null || { echo "density: no runc in dom0"; exit 1; }
 trap cleanup EXIT

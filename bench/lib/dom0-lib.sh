@@ -43,6 +43,22 @@ delete_all() {
   wait_for 30 sh -c '[ -z "$(xl list 2>/dev/null | awk "NR>2")" ]'
 }
 
+# clean_up NAME [PROCESS-NAME...]: delete_all, then the leftovers check: what is left is printed as
+# "NAME: left behind: ..." and sets FAILED=1
+clean_up() {
+  _cu_name=$1
+  shift
+  log "clean-up"
+  delete_all
+  _cu_left=$(leftovers "$@")
+  if [ -n "$_cu_left" ]; then
+    echo "$_cu_name: left behind:$_cu_left"
+    FAILED=1
+  else
+    log "clean-up: nothing left (no domain, backend node, process, state or runc container)"
+  fi
+}
+
 # leftovers [PROCESS-NAME...]: what is left, one "kind:what" a word (empty when nothing): domains, xenstore
 # domains, backend nodes, runz and 9pfs backend processes and those named, runz state, runc containers
 leftovers() {
@@ -61,12 +77,12 @@ leftovers() {
   return 0
 }
 
-# read_zone_size DOMAIN-NAME: MEM (MiB, memory/static-max) and VCPUS of a running zone, from its xenstore;
-# 1 (MEM and VCPUS empty) when there is no such domain
+# read_zone_size DOMAIN-NAME: MEM_KIB and MEM (memory/static-max in KiB and MiB) and VCPUS of a running
+# zone, from its xenstore; 1 (all empty) when there is no such domain
 read_zone_size() {
-  MEM="" VCPUS=""
+  MEM="" MEM_KIB="" VCPUS=""
   _rz_domid=$(xl domid "$1" 2>/dev/null) || return 1
-  _rz_kib=$(xenstore-read "/local/domain/$_rz_domid/memory/static-max" 2>/dev/null) || return 1
-  MEM=$((_rz_kib / 1024))
+  MEM_KIB=$(xenstore-read "/local/domain/$_rz_domid/memory/static-max" 2>/dev/null) || { MEM_KIB=""; return 1; }
+  MEM=$((MEM_KIB / 1024))
   VCPUS=$(xenstore-list "/local/domain/$_rz_domid/cpu" 2>/dev/null | wc -l)
 }

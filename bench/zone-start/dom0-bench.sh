@@ -37,14 +37,7 @@ mkdir -p "$LOGS" "$W"
 FAILED=0
 no_domains() { [ -z "$(other_domains)" ]; }
 no_backend() { [ -z "$(pids_matching '^[^ ]*runz-p9-backend')" ]; }
-cleanup() {
-  delete_all
-  left=$(leftovers first-byte)
-  if [ -n "$left" ]; then
-    echo "zone-start: left behind:$left"
-    FAILED=1
-  fi
-}
+cleanup() { clean_up zone-start first-byte; }
 # run_failed WHAT: the diagnostics of a failed run; the loop stops after it
 run_failed() {
   echo "zone-start: FAILED: $1"
