@@ -56,6 +56,7 @@ void parse_payload(const Frame& f) {
       case MessageType::kResize: (void)parse_resize(f.payload); break;
       case MessageType::kCreate: (void)parse_create(f.payload); break;
       case MessageType::kExec: (void)parse_exec(f.payload); break;
+      case MessageType::kUpdate: (void)parse_update(f.payload); break;
       case MessageType::kDnsQuery:
       case MessageType::kDnsAnswer: check(to_dns_payload(f.type, parse_dns_message(f.type, f.payload)) == f.payload); break;
       default: break;

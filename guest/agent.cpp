@@ -2,6 +2,7 @@
 
 #include "agent-proto/dns_message.hpp"
 #include "common/error.hpp"
+#include "guest/cpu_hotplug.hpp"
 #include "guest/dns_forwarder.hpp"
 #include "guest/network.hpp"
 #include "guest/signals.hpp"
@@ -20,9 +21,11 @@ namespace runz::guest {
 namespace ap = agent_proto;
 using Clock = std::chrono::steady_clock;
 
-Agent::Agent(ConsoleChannel& console, AgentOptions options) : console_(console), options_(std::move(options)) {}
+Agent::Agent(ConsoleChannel& console, AgentOptions options) : console_(console), options_(std::move(options)) {
+  if (options_.online_added_cpus) cpu_hotplug_ = std::make_unique<CpuHotplug>();
+}
 
-Agent::~Agent() = default;  // here, where NetworkSetup and DnsForwarder are complete
+Agent::~Agent() = default;  // here, where CpuHotplug, NetworkSetup and DnsForwarder are complete
 
 ManagedProcess* Agent::find(uint32_t handle) {
   auto it = processes_.find(handle);
@@ -35,7 +38,7 @@ void Agent::send_error(uint32_t stream, std::string_view step, const std::except
 }
 
 AgentStop Agent::run() {
-  enum class Kind { kConsole, kReaper, kReport, kOutput, kStdin, kDns };
+  enum class Kind { kConsole, kReaper, kReport, kOutput, kStdin, kDns, kCpuHotplug };
   struct Source {
     Kind kind;
     uint32_t handle;
@@ -50,6 +53,10 @@ AgentStop Agent::run() {
     sources.push_back({Kind::kConsole, 0});
     fds.push_back({reaper_.fd(), POLLIN, 0});
     sources.push_back({Kind::kReaper, 0});
+    if (cpu_hotplug_) {
+      fds.push_back({cpu_hotplug_->fd(), POLLIN, 0});
+      sources.push_back({Kind::kCpuHotplug, 0});
+    }
     std::optional<Clock::time_point> deadline;
     for (auto& [handle, p] : processes_) {
       if (p.report) {
@@ -107,6 +114,10 @@ AgentStop Agent::run() {
         on_dns_readable();
         continue;
       }
+      if (source.kind == Kind::kCpuHotplug) {
+        for (const std::string& line : cpu_hotplug_->on_readable()) console_.log(line);
+        continue;
+      }
       ManagedProcess* p = find(source.handle);
       if (p == nullptr) continue;
       if (source.kind == Kind::kReport) on_report_readable(*p);
@@ -144,6 +155,7 @@ void Agent::on_frame(const ap::Frame& frame) {
       case ap::MessageType::kExec: on_exec(frame); break;
       case ap::MessageType::kSignal: on_signal(frame); break;
       case ap::MessageType::kNetwork: on_network(frame); break;
+      case ap::MessageType::kUpdate: on_update(frame); break;
       case ap::MessageType::kDnsAnswer: on_dns_answer(frame); break;
       case ap::MessageType::kStdin: {
         ManagedProcess* p = find(frame.stream);
@@ -383,6 +395,17 @@ std::filesystem::path Agent::container_cgroup(const ap::Create& create) {
   auto dir = cgroups_->create(create.container, settings, refused);
   for (const auto& why : refused) console_.log("cgroup of container " + runz::quoted(create.container) + ": " + why);
   return dir;
+}
+
+// runz update: the container's cgroup gets the new limits (the host has resized the zone already).
+void Agent::on_update(const ap::Frame& frame) {
+  if (frame.stream == ap::kZoneStream || processes_.count(frame.stream))
+    throw Error("handle " + std::to_string(frame.stream) + " is 0 or in use", EEXIST);
+  const ap::Update update = ap::parse_update(frame.payload);
+  const auto it = containers_.find(update.container);
+  if (it == containers_.end()) throw Error("no container " + runz::quoted(update.container), ESRCH);
+  if (cgroups_ && !it->second.cgroup.empty()) cgroups_->update(update.container, cgroup_settings(update.resources));
+  console_.send_encoded(ap::encode_updated(frame.stream));
 }
 
 // The container's processes may not all be reaped when its main process is: rmdir waits until they are.

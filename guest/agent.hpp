@@ -24,6 +24,7 @@
 
 namespace runz::guest {
 
+class CpuHotplug;
 class DnsForwarder;
 class NetworkSetup;
 
@@ -33,6 +34,8 @@ struct AgentOptions {
   // Where the zone's cgroup2 hierarchy is (mounted at the first CREATE); unset: no per-container cgroups
   // (the test transport, whose agent must not touch its host's hierarchy).
   std::optional<std::filesystem::path> cgroup_root;
+  // Bring vCPUs the host adds online (guest/cpu_hotplug.hpp): in a zone only, never on a test host.
+  bool online_added_cpus = false;
 };
 
 // Why run() returned.
@@ -67,6 +70,7 @@ class Agent {
   void on_exec(const agent_proto::Frame& frame);
   void on_signal(const agent_proto::Frame& frame);
   void on_network(const agent_proto::Frame& frame);
+  void on_update(const agent_proto::Frame& frame);
   // Steps the NETWORK requests that are due; answers those that finished or failed.
   void advance_networks(std::chrono::steady_clock::time_point now);
   // After a container's CREATED: starts the DNS forwarder if its resolv.conf (as `pid` sees it) names
@@ -93,6 +97,7 @@ class Agent {
   bool cgroups_tried_ = false;
   std::vector<std::string> cgroups_to_remove_;  // busy at their container's end: retried as processes are reaped
   std::map<uint32_t, std::unique_ptr<NetworkSetup>> networks_;  // NETWORK requests in progress, by handle
+  std::unique_ptr<CpuHotplug> cpu_hotplug_;  // with options_.online_added_cpus
   std::unique_ptr<DnsForwarder> dns_;  // once a container's resolv.conf named 127.0.0.11; for the zone's life
 };
 

@@ -112,6 +112,15 @@ std::filesystem::path ZoneCgroups::create(const std::string& container, const st
   return dir;
 }
 
+void ZoneCgroups::update(const std::string& container, const std::vector<CgroupSetting>& settings) const {
+  std::vector<std::string> refused;
+  const auto dir = create(container, settings, refused);
+  if (refused.empty()) return;
+  std::string all;
+  for (const auto& why : refused) all += (all.empty() ? "" : "; ") + why;
+  throw Error("cgroup " + runz::quoted(dir.string()) + ": " + all, EINVAL);
+}
+
 bool ZoneCgroups::remove(const std::string& container) const noexcept {
   const auto dir = root_ / container;
   return ::rmdir(dir.c_str()) == 0 || errno == ENOENT;

@@ -36,6 +36,9 @@ class ZoneCgroups {
   // CPUs the zone does not have) is skipped: its error goes into `refused` for the caller to log.
   std::filesystem::path create(const std::string& container, const std::vector<CgroupSetting>& settings,
                                std::vector<std::string>& refused) const;
+  // `runz update`: writes `settings` into root/<container>, every one tried; throws Error naming each the
+  // kernel refused (runc fails an update the same way).
+  void update(const std::string& container, const std::vector<CgroupSetting>& settings) const;
   // Removes root/<container>: true once it is gone, false while processes are still in it (EBUSY).
   bool remove(const std::string& container) const noexcept;
 

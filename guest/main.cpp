@@ -81,6 +81,7 @@ std::optional<Options> parse_args(int argc, char** argv) {
   }
   // In a zone the hierarchy is the zone kernel's own; outside one (--no-pid1) it would be the host's.
   if (o.pid1) o.agent.cgroup_root = "/sys/fs/cgroup";
+  o.agent.online_added_cpus = o.pid1;
   return o;
 }
 

@@ -15,7 +15,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 19> kTypeNames = {{
+constexpr std::array<TypeName, 21> kTypeNames = {{
     {MessageType::kHello, "HELLO"},
     {MessageType::kError, "ERROR"},
     {MessageType::kLog, "LOG"},
@@ -28,6 +28,8 @@ constexpr std::array<TypeName, 19> kTypeNames = {{
     {MessageType::kNetworkReady, "NETWORK_READY"},
     {MessageType::kDnsQuery, "DNS_QUERY"},
     {MessageType::kDnsAnswer, "DNS_ANSWER"},
+    {MessageType::kUpdate, "UPDATE"},
+    {MessageType::kUpdated, "UPDATED"},
     {MessageType::kStdin, "STDIN"},
     {MessageType::kStdout, "STDOUT"},
     {MessageType::kStderr, "STDERR"},

@@ -44,6 +44,8 @@ enum class MessageType : uint8_t {
   kNetworkReady = 0x16,  // agent -> host, same handle: the NICs are configured ({})
   kDnsQuery = 0x17,      // agent -> host, stream 0: binary, query id + a DNS message for 127.0.0.11:53
   kDnsAnswer = 0x18,     // host -> agent, stream 0: binary, the query's id + the DNS server's answer
+  kUpdate = 0x19,        // host -> agent, new handle: {container, resources}: its cgroup's limits change
+  kUpdated = 0x1a,       // agent -> host, same handle: the limits are written ({})
   kStdin = 0x20,         // host -> agent: bytes, empty = EOF
   kStdout = 0x21,        // agent -> host: bytes, empty = EOF
   kStderr = 0x22,        // agent -> host: bytes, empty = EOF

@@ -60,15 +60,16 @@ TEST_CASE("message type names") {
   CHECK(type_name(MessageType::kNetworkReady) == "NETWORK_READY");
   CHECK(type_name(MessageType::kDnsQuery) == "DNS_QUERY");
   CHECK(type_name(MessageType::kDnsAnswer) == "DNS_ANSWER");
+  CHECK(type_name(MessageType::kUpdate) == "UPDATE");
   CHECK(type_name(static_cast<MessageType>(0x99)) == "UNKNOWN");
-  for (int n : {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x20, 0x21, 0x22, 0x30, 0x31, 0x32, 0x40}) {
+  for (int n : {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x20, 0x21, 0x22, 0x30, 0x31, 0x32, 0x40}) {
     const auto t = static_cast<uint8_t>(n);
     CHECK(is_known_type(t));
     const auto back = type_from_name(type_name(static_cast<MessageType>(t)));
     REQUIRE(back);
     CHECK(static_cast<uint8_t>(*back) == t);
   }
-  for (int n : {0x00, 0x04, 0x0F, 0x19, 0x23, 0x33, 0x41, 0xFF}) CHECK_FALSE(is_known_type(static_cast<uint8_t>(n)));
+  for (int n : {0x00, 0x04, 0x0F, 0x1b, 0x23, 0x33, 0x41, 0xFF}) CHECK_FALSE(is_known_type(static_cast<uint8_t>(n)));
   CHECK_FALSE(type_from_name("hello"));
 }
 

@@ -231,6 +231,10 @@ std::string to_json_payload(const Network& m) {
   return dump({{"interfaces", interfaces}});
 }
 
+std::string to_json_payload(const Update& m) {
+  return dump({{"container", m.container}, {"resources", spec::to_json(m.resources)}});
+}
+
 Hello parse_hello(std::string_view payload) {
   const Reader r(payload, "HELLO");
   Hello m;
@@ -313,6 +317,16 @@ Exec parse_exec(std::string_view payload) {
   return m;
 }
 
+Update parse_update(std::string_view payload) {
+  const Reader r(payload, "UPDATE");
+  Update m;
+  m.container = r.str("container", true);
+  if (m.container.empty()) r.fail("container", "must not be empty");
+  const json& resources = r.require("resources");
+  m.resources = spec_section("UPDATE", [&] { return spec::parse_resources(resources); });
+  return m;
+}
+
 Network parse_network(std::string_view payload) {
   const Reader r(payload, "NETWORK");
   const json& interfaces = r.require("interfaces");
@@ -359,6 +373,10 @@ std::string encode(uint32_t stream, const Network& m) {
   return encode_frame(MessageType::kNetwork, stream, to_json_payload(m));
 }
 std::string encode_network_ready(uint32_t stream) { return encode_frame(MessageType::kNetworkReady, stream, "{}"); }
+std::string encode(uint32_t stream, const Update& m) {
+  return encode_frame(MessageType::kUpdate, stream, to_json_payload(m));
+}
+std::string encode_updated(uint32_t stream) { return encode_frame(MessageType::kUpdated, stream, "{}"); }
 
 Exit exit_from_wait_status(int wait_status) noexcept {
   Exit e;

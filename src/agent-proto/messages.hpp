@@ -123,6 +123,14 @@ struct Exec {
   bool operator==(const Exec&) const = default;
 };
 
+// UPDATE (host -> agent, new handle): `runz update` of a running container, for its cgroup in the zone.
+struct Update {
+  std::string container;
+  spec::Resources resources;
+
+  bool operator==(const Update&) const = default;
+};
+
 // A route of a NIC (NETWORK).
 struct NetRoute {
   std::string destination;  // CIDR; "0.0.0.0/0" / "::/0" for the default route
@@ -164,6 +172,7 @@ std::string to_json_payload(const Resize& message);
 std::string to_json_payload(const Create& message);
 std::string to_json_payload(const Exec& message);
 std::string to_json_payload(const Network& message);
+std::string to_json_payload(const Update& message);
 
 Hello parse_hello(std::string_view payload);
 ErrorReport parse_error_report(std::string_view payload);
@@ -176,6 +185,7 @@ Exec parse_exec(std::string_view payload);
 // Checks every field: name (1..15 chars, no '/' or whitespace), mac, mtu 68..65535, CIDRs, gateways of the
 // destination's family, and the limits above.
 Network parse_network(std::string_view payload);
+Update parse_update(std::string_view payload);
 
 // Whole frames. ProcessPid needs the type (CREATED or STARTED) spelled out.
 std::string encode(uint32_t stream, const Hello& message);
@@ -189,6 +199,9 @@ std::string encode(uint32_t stream, const Exec& message);
 std::string encode(uint32_t stream, const Network& message);
 // NETWORK_READY (agent -> host, the NETWORK's handle): payload `{}`.
 std::string encode_network_ready(uint32_t stream);
+std::string encode(uint32_t stream, const Update& message);
+// UPDATED (agent -> host, the UPDATE's handle): payload `{}`.
+std::string encode_updated(uint32_t stream);
 
 // EXIT for a wait(2) status: {status: code} or {status: 128+sig, signal: sig}.
 Exit exit_from_wait_status(int wait_status) noexcept;

@@ -119,6 +119,29 @@ TEST_CASE("CREATE and EXEC reject bad input") {
   CHECK(parse_exec(to_json_payload(e)) == e);
 }
 
+TEST_CASE("UPDATE: a container and its LinuxResources, checked as runz update checks them") {
+  Update u;
+  u.container = "c";
+  u.resources.memory = runz::spec::MemoryResources{};
+  u.resources.memory->limit = 402653184;
+  u.resources.cpu = runz::spec::CpuResources{};
+  u.resources.cpu->quota = 200000;
+  u.resources.cpu->period = 100000;
+  CHECK(parse_update(to_json_payload(u)) == u);
+  CHECK_THROWS_AS(parse_update(R"({"container":"","resources":{}})"), ProtocolError);
+  CHECK_THROWS_AS(parse_update(R"({"container":"c"})"), ProtocolError);
+  try {
+    parse_update(R"({"container":"c","resources":{"memory":{"limit":"big"}}})");
+    FAIL("no throw");
+  } catch (const runz::Error& e) {
+    CHECK(std::string(e.what()).find("agent protocol: UPDATE: ") == 0);
+    CHECK(std::string(e.what()).find("memory.limit") != std::string::npos);
+  }
+  const std::string frame = encode(7, u);
+  CHECK(static_cast<uint8_t>(frame[3]) == static_cast<uint8_t>(MessageType::kUpdate));
+  CHECK(type_name(MessageType::kUpdated) == "UPDATED");
+}
+
 TEST_CASE("exit_from_wait_status") {
   CHECK(exit_from_wait_status(3 << 8) == Exit{3, std::nullopt});
   CHECK(exit_from_wait_status(SIGKILL) == Exit{137, SIGKILL});

@@ -120,7 +120,7 @@ zone::ExecStarted AgentSession::exec(const std::string& container, const spec::P
   }
 }
 
-void AgentSession::configure_network(const ap::Network& network) {
+void AgentSession::request_on_fresh_handle(Milestone milestone, const std::function<std::string(uint32_t)>& encode) {
   uint32_t handle = 0;
   {
     std::lock_guard lock(mutex_);
@@ -128,12 +128,20 @@ void AgentSession::configure_network(const ap::Network& network) {
     processes_.emplace(handle, Process(zone::ZoneStdio{}, {}, false));  // no process: only the answer waits here
   }
   try {
-    wait_for(handle, Milestone::kNetworkReady, ap::encode(handle, network));
+    wait_for(handle, milestone, encode(handle));
   } catch (...) {
     drop_process(handle);
     throw;
   }
   drop_process(handle);
+}
+
+void AgentSession::configure_network(const ap::Network& network) {
+  request_on_fresh_handle(Milestone::kNetworkReady, [&](uint32_t handle) { return ap::encode(handle, network); });
+}
+
+void AgentSession::update_container(const ap::Update& update) {
+  request_on_fresh_handle(Milestone::kUpdated, [&](uint32_t handle) { return ap::encode(handle, update); });
 }
 
 zone::ZoneExit AgentSession::wait_exit() {
@@ -209,6 +217,7 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone, std::string
   const std::string what =
       milestone == Milestone::kHello          ? "agent HELLO"
       : milestone == Milestone::kNetworkReady ? "NETWORK_READY for request " + std::to_string(handle)
+      : milestone == Milestone::kUpdated      ? "UPDATED for request " + std::to_string(handle)
                                               : std::string(milestone == Milestone::kCreated ? "CREATED" : "STARTED") +
                                                     (handle == kMainHandle ? " for the container process"
                                                                            : " for process " + std::to_string(handle));
@@ -239,7 +248,8 @@ int32_t AgentSession::wait_for(uint32_t handle, Milestone milestone, std::string
     if (milestone == Milestone::kHello) return hello_ ? std::optional<int32_t>(0) : std::nullopt;
     auto it = processes_.find(handle);
     if (it == processes_.end()) return std::nullopt;
-    if (milestone == Milestone::kNetworkReady) return it->second.network_ready ? std::optional<int32_t>(0) : std::nullopt;
+    if (milestone == Milestone::kNetworkReady || milestone == Milestone::kUpdated)
+      return it->second.request_done ? std::optional<int32_t>(0) : std::nullopt;
     return milestone == Milestone::kCreated ? it->second.created_pid : it->second.pid;
   };
   auto settled = [&] {

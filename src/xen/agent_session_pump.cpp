@@ -287,7 +287,8 @@ void AgentSession::on_process_frame(const ap::Frame& frame) {
   switch (frame.type) {
     case T::kCreated: p.created_pid = ap::parse_process_pid(frame.payload).pid; break;
     case T::kStarted: p.pid = ap::parse_process_pid(frame.payload).pid; break;
-    case T::kNetworkReady: p.network_ready = true; break;
+    case T::kNetworkReady:
+    case T::kUpdated: p.request_done = true; break;
     case T::kError: {
       p.error = ap::parse_error_report(frame.payload);
       log_warning(options_.name + ": agent error for process " + std::to_string(frame.stream) + ": " +

@@ -792,3 +792,35 @@ TEST_CASE("a DNS server that is not there: the query is dropped, the session car
   CHECK(h.session->wait_exit().status == 0);
   for (const ap::Frame& f : h.agent->received()) CHECK(f.type != ap::MessageType::kDnsAnswer);
 }
+
+TEST_CASE("update_container: UPDATE on a fresh handle, answered by UPDATED; the agent's ERROR is the error") {
+  std::atomic<bool> refuse = false;  // read on the fake agent's thread
+  Harness h([&refuse](FakeAgent& agent, const ap::Frame& f) {
+    if (f.type != ap::MessageType::kUpdate) return false;
+    if (refuse)
+      agent.send(ap::encode(f.stream, ap::ErrorReport{"UPDATE", EINVAL, "cgroup \"/sys/fs/cgroup/c\": cpu.max: no"}));
+    else
+      agent.send(ap::encode_updated(f.stream));
+    return true;
+  });
+  create_and_start(h);
+  ap::Update update;
+  update.container = "c";
+  update.resources.memory = runz::spec::MemoryResources{};
+  update.resources.memory->limit = 402653184;
+  h.session->update_container(update);
+  const ap::Frame sent = h.agent->wait_frame([](const ap::Frame& f) { return f.type == ap::MessageType::kUpdate; });
+  CHECK(sent.stream == kMainHandle + 1);
+  CHECK(ap::parse_update(sent.payload) == update);
+  CHECK_FALSE(h.session->has_process(sent.stream));
+  refuse = true;
+  try {
+    h.session->update_container(update);
+    FAIL("update_container returned");
+  } catch (const runz::Error& e) {
+    CHECK(std::string(e.what()).find("cpu.max: no") != std::string::npos);
+    CHECK(e.code() == EINVAL);
+  }
+  CHECK_FALSE(h.session->has_process(kMainHandle + 2));
+  CHECK(h.session->main_state() == AgentSession::MainState::kRunning);
+}

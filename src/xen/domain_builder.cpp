@@ -83,9 +83,11 @@ void write_xenstore(XsHandle& xs, const DomainBuildConfig& config, const BuiltDo
     tx.write(d + "/name", config.name);
     tx.write(d + "/domid", std::to_string(domid));
 
-    for (uint32_t i = 0; i < config.vcpus; ++i) tx.write(d + "/cpu/" + std::to_string(i) + "/availability", "online");
+    for (uint32_t i = 0; i < config.effective_max_vcpus(); ++i)
+      tx.write(d + "/cpu/" + std::to_string(i) + "/availability", i < config.vcpus ? "online" : "offline");
 
-    tx.write(d + "/memory/static-max", std::to_string(memory_kib));
+    // static-max as libxl: how far the balloon may go (the zone's maximum), target: what it has now
+    tx.write(d + "/memory/static-max", std::to_string(uint64_t{config.effective_max_memory_mib()} * 1024));
     tx.write(d + "/memory/target", std::to_string(memory_kib));
 
     tx.mknod(d + "/device/suspend/event-channel", rw);
@@ -134,6 +136,12 @@ void validate(const DomainBuildConfig& config) {
   if (config.vcpus < 1 || config.vcpus > kMaxZoneVcpus)
     throw Error("vcpus " + std::to_string(config.vcpus) + " is out of range [1, " + std::to_string(kMaxZoneVcpus) + "]",
                 EINVAL);
+  if (config.max_vcpus > kMaxZoneVcpus)
+    throw Error("max vcpus " + std::to_string(config.max_vcpus) + " is past " + std::to_string(kMaxZoneVcpus), EINVAL);
+  if (config.max_memory_mib > kMaxZoneMemoryMiB)
+    throw Error("max memory " + std::to_string(config.max_memory_mib) + " MiB is past " +
+                    std::to_string(kMaxZoneMemoryMiB) + " MiB",
+                EINVAL);
 }
 
 BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& config,
@@ -147,7 +155,7 @@ BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& co
 
   CreateDomainParams params;
   params.handle = uuid;
-  params.max_vcpus = config.vcpus;
+  params.max_vcpus = config.effective_max_vcpus();
   params.max_evtchn_port = kMaxEvtchnPort;
   params.max_grant_frames = kHypervisorDefaultFrames;
   params.max_maptrack_frames = kHypervisorDefaultFrames;
@@ -160,12 +168,13 @@ BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& co
   built.dom_path = "/local/domain/" + std::to_string(domid);
   built.vm_path = vm_path(uuid);
   log_info("domain " + std::to_string(domid) + ": created paused, name " + runz::quoted(config.name) + ", uuid " +
-           uuid.to_string() + ", " + std::to_string(config.memory_mib) + " MiB, " + std::to_string(config.vcpus) +
-           " vcpu(s)");
+           uuid.to_string() + ", " + std::to_string(config.memory_mib) + " MiB (at most " +
+           std::to_string(config.effective_max_memory_mib()) + "), " + std::to_string(config.vcpus) + " vcpu(s) (at most " +
+           std::to_string(config.effective_max_vcpus()) + ")");
 
   return with_context("build domain " + std::to_string(domid), [&] {
     if (on_created) on_created(domid, uuid);
-    step(domid, "xc_domain_max_vcpus", [&] { xc.set_max_vcpus(domid, config.vcpus); });
+    step(domid, "xc_domain_max_vcpus", [&] { xc.set_max_vcpus(domid, config.effective_max_vcpus()); });
     step(domid, "xc_domain_setmaxmem", [&] { xc.set_max_mem_kib(domid, memory_kib + kMaxmemSlackKiB); });
     step(domid, "xc_domain_set_memmap_limit", [&] { xc.set_memmap_limit_kib(domid, memory_kib); });
 
@@ -179,7 +188,7 @@ BuiltDomain build_domain(XcHandle& xc, XsHandle& xs, const DomainBuildConfig& co
       if (!config.initrd.empty()) step(domid, "xc_dom_module_file", [&] { image.module_file(config.initrd); });
       image.set_console(built.console_port, kDom0);
       image.set_xenstore(built.store_port, store_domid);
-      image.set_max_vcpus(config.vcpus);
+      image.set_max_vcpus(config.effective_max_vcpus());
       step(domid, "xc_dom_boot_xen_init", [&] { image.boot_xen_init(domid); });
       step(domid, "xc_dom_parse_image", [&] { image.parse_image(); });
       step(domid, "xc_dom_mem_init", [&] { image.mem_init(config.memory_mib); });

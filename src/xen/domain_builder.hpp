@@ -23,7 +23,13 @@ struct DomainBuildConfig {
   std::filesystem::path initrd;     // empty: none
   std::string cmdline;
   uint32_t memory_mib = 192;        // what the guest gets (see zone_resources.hpp for the container's share)
-  uint32_t vcpus = 1;
+  uint32_t vcpus = 1;               // online at boot
+  // How far it may grow live (zone_resources.hpp); 0: not past memory_mib / vcpus. The domain is built
+  // with max_vcpus vCPUs, the ones past `vcpus` offline (cpu/N/availability).
+  uint32_t max_memory_mib = 0;
+  uint32_t max_vcpus = 0;
+  uint32_t effective_max_vcpus() const noexcept { return max_vcpus > vcpus ? max_vcpus : vcpus; }
+  uint32_t effective_max_memory_mib() const noexcept { return max_memory_mib > memory_mib ? max_memory_mib : memory_mib; }
 };
 
 // A built, paused domain and what its host side needs.

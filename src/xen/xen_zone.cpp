@@ -151,10 +151,17 @@ void XenZone::build_domain_step() {
   b.name = std::string(kDomainNamePrefix) + cfg_.id;
   b.kernel = zone_kernel(cfg_.zone_dir);
   b.initrd = cfg_.zone_dir / "initrd.img";
-  b.cmdline = kZoneCmdline;
-  ZoneSize size = zone_size(cfg_.config);
-  b.memory_mib = size.memory_mib;
-  b.vcpus = size.vcpus;
+  boot_size_ = zone_size(cfg_.config);
+  max_size_ = zone_maximums(boot_size_, xc_.host_info().total_kib / 1024);
+  size_now_ = boot_size_;
+  // Growth (zone_resources.hpp): hot-plugged memory comes online by itself. The vCPUs past the boot count
+  // boot too and go offline as their availability says: maxcpus= would spare that, but a PV kernel drops
+  // the CPUs past it from its possible ones, so they could never come online.
+  b.cmdline = std::string(kZoneCmdline) + " memhp_default_state=online";
+  b.memory_mib = boot_size_.memory_mib;
+  b.vcpus = boot_size_.vcpus;
+  b.max_memory_mib = max_size_.memory_mib;
+  b.max_vcpus = max_size_.vcpus;
   built_ = build_domain(xc_, xs_, b, [&](DomId domid, const Uuid& uuid) {
     {
       std::lock_guard lock(mutex_);
@@ -284,6 +291,7 @@ zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::Z
       pod_containers_.emplace(handle, std::move(pod));
     }
     try {
+      grow_for_member(handle, member);
       ap::Create create = create_message(member, prefix);
       session_->add_process(handle, std::move(stdio), std::move(on_exit), create.process.terminal);
       return zone::ExecStarted{handle, session_->create(handle, create)};
@@ -293,6 +301,22 @@ zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::Z
       throw;
     }
   });
+}
+
+// Pods are sized by their containers: the zone grows by this one's limits while it is there (remove_container
+// gives them back).
+void XenZone::grow_for_member(uint32_t handle, const zone::ZoneConfig& member) {
+  const ZoneSize share = container_share(member.config);
+  const ZoneSize added = grow_for(share);
+  {
+    std::lock_guard lock(pod_mutex_);
+    pod_containers_.at(handle).added = added;
+  }
+  if (added.memory_mib < share.memory_mib || added.vcpus < share.vcpus)
+    log_warning("zone " + runz::quoted(cfg_.id) + ": container " + runz::quoted(member.id) + " asks for " +
+                std::to_string(share.memory_mib) + " MiB and " + std::to_string(share.vcpus) +
+                " vCPU(s); the zone grew by " + std::to_string(added.memory_mib) + " MiB and " +
+                std::to_string(added.vcpus) + " (its maximum or the host's free memory)");
 }
 
 void XenZone::start_container(uint32_t handle) {
@@ -325,6 +349,11 @@ void XenZone::remove_container(uint32_t handle) noexcept {
   const std::optional<zone::HostProcess> helper = pod->exports.helper();
   pod->exports.stop_and_remove(xs_);
   forget_in_record(pod->exports.devices(), helper);
+  try {
+    shrink_by(pod->added);
+  } catch (const std::exception& e) {
+    log_warning("zone " + runz::quoted(cfg_.id) + ": shrink after container " + runz::quoted(pod->id) + ": " + e.what());
+  }
   try {
     emit_record();
   } catch (const std::exception& e) {

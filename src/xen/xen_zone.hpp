@@ -25,6 +25,7 @@
 #include "xen/xs.hpp"
 #include "xen/zone_exports.hpp"
 #include "xen/zone_network.hpp"
+#include "xen/zone_resources.hpp"
 
 namespace runz::xen {
 
@@ -64,10 +65,12 @@ class XenZone final : public zone::Zone {
   // zone_network.hpp; then NETWORK to the agent for the new NICs. Each vif is recorded before its nodes
   // are written. Serialized (network_mutex_): the monitor calls it from its request and follower threads.
   void sync_network(int host_netns_fd) override;
-  // memory.limit: the balloon target (memory/target) and maxmem, down to what the limit makes the zone
-  // (zone_resources.hpp) and back up to, never past, the size it booted with; cpu.shares: the scheduler's
-  // weight (1024 shares = Xen's default 256); cpu.quota/period: its cap (% of one CPU). The rest of
-  // LinuxResources is not a domain's to change and is left as it was.
+  // memory.limit: maxmem and the balloon target (memory/target) to what the limit makes the zone
+  // (zone_resources.hpp), up or down, within its maximum and the host's free memory; -1: the boot size.
+  // cpu.quota/period (or cpus): the zone's online vCPUs (cpu/N/availability), within its maximum, and the
+  // scheduler's cap (% of one CPU); cpu.shares: its weight (1024 shares = Xen's default 256). The rest of
+  // LinuxResources is not a domain's to change. Then the container's cgroup in the zone gets all of it
+  // (UPDATE to the agent), as runc writes a container's cgroup.
   void update(const spec::Resources& resources) override;
 
  private:
@@ -75,6 +78,7 @@ class XenZone final : public zone::Zone {
   struct PodContainer {
     std::string id;
     ContainerExports exports;
+    ZoneSize added{0, 0};  // what the zone grew by for it (grow_for), given back at removal
   };
 
   template <class F>
@@ -84,6 +88,19 @@ class XenZone final : public zone::Zone {
   void boot_step();
   void create_step();
   void teardown() noexcept;
+  // What `update` changes: the zone's size and the scheduler's weight and cap (nullopt: as they are).
+  struct SizeChange {
+    ZoneSize target;
+    std::optional<uint32_t> weight, cap;
+  };
+  SizeChange plan_update(const spec::Resources& resources);  // xc_mutex_ held; throws past a maximum
+  // The zone's memory target, maxmem and online vCPUs to `target` (xc_mutex_ held; checked by the caller).
+  void apply_size(const ZoneSize& target);
+  // A pod's further container: the zone grows by its share (zone_resources.hpp), as far as it can; returns
+  // by how much. shrink_by gives that back, never below the boot size.
+  ZoneSize grow_for(const ZoneSize& share);
+  void grow_for_member(uint32_t handle, const zone::ZoneConfig& member);
+  void shrink_by(const ZoneSize& added);
 
   void on_console_text(std::string_view text);  // the session's console sink: console.log
   void emit_record();
@@ -102,6 +119,10 @@ class XenZone final : public zone::Zone {
   XsHandle xs_watch_;
   std::mutex xc_mutex_;  // xc_ is used from API threads and the pump
   std::optional<BuiltDomain> built_;
+  // The zone's size at boot, how far it may grow and what it has now (under xc_mutex_ after the build).
+  ZoneSize boot_size_;
+  ZoneSize max_size_;
+  ZoneSize size_now_;
   std::optional<ContainerExports> exports_;  // the main container's
   std::mutex network_mutex_;
   std::optional<ZoneNetwork> network_;  // from the first sync_network on

@@ -3,12 +3,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <string>
 
+#include "agent-proto/messages.hpp"
 #include "common/error.hpp"
 #include "xen/zone_resources.hpp"
 
 namespace runz::xen {
+
+namespace ap = agent_proto;
 
 void XenZone::pause() {
   std::lock_guard lock(xc_mutex_);
@@ -28,37 +32,87 @@ zone::ZoneUsage XenZone::usage() {
   return zone::ZoneUsage{info->cpu_time_ns, info->tot_pages * kPage, info->max_pages * kPage};
 }
 
-void XenZone::update(const spec::Resources& resources) {
-  std::lock_guard lock(xc_mutex_);
-  const DomId domid = built_->id();
+// Everything is checked before anything changes: a refused update leaves the zone as it was.
+XenZone::SizeChange XenZone::plan_update(const spec::Resources& resources) {
+  SizeChange change{size_now_, std::nullopt, std::nullopt};
   if (resources.memory && resources.memory->limit) {
-    const uint32_t boot_mib = zone_size(cfg_.config).memory_mib;
-    const int64_t limit = *resources.memory->limit;
-    const uint32_t mib = limit > 0 ? zone_memory_mib(limit) : boot_mib;  // -1: no limit, the boot size again
-    if (mib > boot_mib) {
-      throw Error("memory limit " + std::to_string(limit) + " B: the zone would need " + std::to_string(mib) +
-                      " MiB, more than the " + std::to_string(boot_mib) +
-                      " MiB it booted with (a zone shrinks, and grows back, but not past its boot size)",
-                  EINVAL);
-    }
-    const uint64_t kib = uint64_t{mib} * 1024;
-    // maxmem first, as libxl does: a target above the old maxmem could not be reached otherwise
-    xc_.set_max_mem_kib(domid, kib + kMaxmemSlackKiB);
-    xs_.write("/local/domain/" + std::to_string(domid) + "/memory/target", std::to_string(kib));
+    const uint64_t free_mib = xc_.host_info().free_kib / 1024;
+    change.target.memory_mib =
+        resized_memory_mib(*resources.memory->limit, boot_size_, max_size_, size_now_.memory_mib, free_mib);
   }
   if (resources.cpu) {
     const auto& cpu = *resources.cpu;
-    std::optional<uint32_t> weight, cap;
-    if (cpu.shares && *cpu.shares > 0) weight = static_cast<uint32_t>(std::clamp<uint64_t>(*cpu.shares / 4, 1, 65535));
+    if (const auto vcpus = resized_vcpus(cpu, boot_size_, max_size_)) change.target.vcpus = *vcpus;
+    if (cpu.shares && *cpu.shares > 0)
+      change.weight = static_cast<uint32_t>(std::clamp<uint64_t>(*cpu.shares / 4, 1, 65535));
     if (cpu.quota) {
       const uint64_t period = cpu.period.value_or(kDefaultCpuPeriodUs);
       const int64_t quota = *cpu.quota;
-      cap = quota > 0 && period > 0
-                ? static_cast<uint32_t>(std::min<uint64_t>((uint64_t(quota) * 100 + period - 1) / period, 65535))
-                : 0;  // -1 (or 0): no cap
+      change.cap = quota > 0 && period > 0
+                       ? static_cast<uint32_t>(std::min<uint64_t>((uint64_t(quota) * 100 + period - 1) / period, 65535))
+                       : 0;  // -1 (or 0): no cap
     }
-    if (weight || cap) xc_.set_sched_params(domid, weight, cap);
   }
+  return change;
+}
+
+void XenZone::update(const spec::Resources& resources) {
+  SizeChange change;
+  bool shrinks = false;
+  {
+    std::lock_guard lock(xc_mutex_);
+    change = plan_update(resources);
+    shrinks = change.target.memory_mib < size_now_.memory_mib;
+  }
+  // The container's cgroup in the zone follows (runc's limits, guest/cgroups.hpp): before the zone shrinks,
+  // so the container gives memory back within its own limit; after it grows. The session is not asked
+  // under xc_mutex_: its pump takes that mutex.
+  auto apply = [&] {
+    std::lock_guard lock(xc_mutex_);
+    apply_size(change.target);
+    if (change.weight || change.cap) xc_.set_sched_params(built_->id(), change.weight, change.cap);
+  };
+  if (!shrinks) apply();
+  session_->update_container(ap::Update{cfg_.id, resources});
+  if (shrinks) apply();
+}
+
+void XenZone::apply_size(const ZoneSize& target) {
+  const DomId domid = built_->id();
+  const std::string dom = "/local/domain/" + std::to_string(domid);
+  if (target.memory_mib != size_now_.memory_mib) {
+    const uint64_t kib = uint64_t{target.memory_mib} * 1024;
+    // maxmem first, as libxl does: a target above the old maxmem could not be reached otherwise. Past the
+    // memory the zone booted with, its kernel hot-plugs sections to take the balloon up to the target.
+    xc_.set_max_mem_kib(domid, kib + kMaxmemSlackKiB);
+    xs_.write(dom + "/memory/target", std::to_string(kib));
+    size_now_.memory_mib = target.memory_mib;
+  }
+  if (target.vcpus != size_now_.vcpus) {
+    // The zone kernel follows each node: it takes a vCPU made "offline" down itself; one made "online" it
+    // registers, and the agent brings it up (guest/cpu_hotplug.hpp).
+    xs_transact(xs_, [&](XsTransaction& tx) {
+      for (uint32_t i = 1; i < max_size_.vcpus; ++i)
+        tx.write(dom + "/cpu/" + std::to_string(i) + "/availability", i < target.vcpus ? "online" : "offline");
+    });
+    size_now_.vcpus = target.vcpus;
+  }
+}
+
+ZoneSize XenZone::grow_for(const ZoneSize& share) {
+  std::lock_guard lock(xc_mutex_);
+  const ZoneSize before = size_now_;
+  apply_size(grown_within(before, share, max_size_, xc_.host_info().free_kib / 1024));
+  return ZoneSize{size_now_.memory_mib - before.memory_mib, size_now_.vcpus - before.vcpus};
+}
+
+void XenZone::shrink_by(const ZoneSize& added) {
+  std::lock_guard lock(xc_mutex_);
+  ZoneSize target = size_now_;
+  target.memory_mib = std::max(target.memory_mib > added.memory_mib ? target.memory_mib - added.memory_mib : 0,
+                               boot_size_.memory_mib);
+  target.vcpus = std::max(target.vcpus > added.vcpus ? target.vcpus - added.vcpus : 0, boot_size_.vcpus);
+  apply_size(target);
 }
 
 }  // namespace runz::xen
