@@ -57,6 +57,7 @@ void parse_payload(const Frame& f) {
       case MessageType::kCreate: (void)parse_create(f.payload); break;
       case MessageType::kExec: (void)parse_exec(f.payload); break;
       case MessageType::kUpdate: (void)parse_update(f.payload); break;
+      case MessageType::kUpdated: (void)parse_updated(f.payload); break;
       case MessageType::kDnsQuery:
       case MessageType::kDnsAnswer: check(to_dns_payload(f.type, parse_dns_message(f.type, f.payload)) == f.payload); break;
       default: break;

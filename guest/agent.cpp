@@ -397,15 +397,29 @@ std::filesystem::path Agent::container_cgroup(const ap::Create& create) {
   return dir;
 }
 
-// runz update: the container's cgroup gets the new limits (the host has resized the zone already).
+// The container's cgroup: runz update's limits (the host has resized the zone already), pause/resume of a
+// pod's container (frozen), and what it uses, in the answer.
 void Agent::on_update(const ap::Frame& frame) {
   if (frame.stream == ap::kZoneStream || processes_.count(frame.stream))
     throw Error("handle " + std::to_string(frame.stream) + " is 0 or in use", EEXIST);
   const ap::Update update = ap::parse_update(frame.payload);
   const auto it = containers_.find(update.container);
   if (it == containers_.end()) throw Error("no container " + runz::quoted(update.container), ESRCH);
-  if (cgroups_ && !it->second.cgroup.empty()) cgroups_->update(update.container, cgroup_settings(update.resources));
-  console_.send_encoded(ap::encode_updated(frame.stream));
+  const bool own_group = cgroups_ && !it->second.cgroup.empty();
+  if (update.resources && own_group) {
+    // As at CREATE: a setting the zone's kernel refuses (CPUs the zone does not have, a controller it
+    // lacks) is logged and the rest applies; the zone itself was resized by the host already.
+    std::vector<std::string> refused;
+    cgroups_->create(update.container, cgroup_settings(*update.resources), refused);
+    for (const auto& why : refused) console_.log("update of container " + runz::quoted(update.container) + ": " + why);
+  }
+  if (update.frozen) {
+    if (!own_group)
+      throw Error("container " + runz::quoted(update.container) + " has no cgroup of its own in this zone to freeze",
+                  ENOTSUP);
+    cgroups_->freeze(update.container, *update.frozen);
+  }
+  console_.send_encoded(ap::encode_updated(frame.stream, own_group ? cgroups_->usage(update.container) : ap::CgroupUsage{}));
 }
 
 // The container's processes may not all be reaped when its main process is: rmdir waits until they are.
@@ -439,7 +453,17 @@ void Agent::finish_if_done(ManagedProcess& p, bool force) {
   p.stdio.close_all(console_, p.handle);
   p.report.reset();
   const bool report_exit = p.created_sent || p.state == ProcessState::kRunning;
-  if (report_exit) console_.send_encoded(ap::encode(p.handle, ap::exit_from_wait_status(*p.wait_status)));
+  if (report_exit) {
+    ap::Exit exit = ap::exit_from_wait_status(*p.wait_status);
+    // A main process SIGKILLed in a container whose cgroup counted an OOM kill: as runc's OOM event, so that
+    // containerd says OOMKilled.
+    if (p.is_main && exit.signal == SIGKILL && cgroups_) {
+      const auto it = containers_.find(p.container);
+      if (it != containers_.end() && !it->second.cgroup.empty())
+        exit.oom_killed = cgroups_->usage(p.container).oom_kills > 0;
+    }
+    console_.send_encoded(ap::encode(p.handle, exit));
+  }
   const std::string container = p.container;
   const bool was_main = p.is_main;
   processes_.erase(p.handle);

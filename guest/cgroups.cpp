@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 #include <fstream>
 
 namespace runz::guest {
@@ -112,13 +114,64 @@ std::filesystem::path ZoneCgroups::create(const std::string& container, const st
   return dir;
 }
 
-void ZoneCgroups::update(const std::string& container, const std::vector<CgroupSetting>& settings) const {
+namespace {
+
+uint64_t parse_u64(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return ec == std::errc() && ptr == text.data() + text.size() ? v : 0;
+}
+
+// The value after "<key> " on its own line of a flat-keyed cgroup file (cpu.stat, cgroup.events).
+std::string_view keyed(std::string_view file, std::string_view key) {
+  size_t pos = 0;
+  while (pos < file.size()) {
+    const size_t end = std::min(file.find('\n', pos), file.size());
+    const std::string_view line = file.substr(pos, end - pos);
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == ' ') return line.substr(key.size() + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+std::string read_cgroup_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+agent_proto::CgroupUsage cgroup_usage_from(std::string_view memory_current, std::string_view memory_max,
+                                           std::string_view cpu_stat, std::string_view memory_events) {
+  agent_proto::CgroupUsage u;
+  u.memory_bytes = parse_u64(memory_current);
+  u.memory_limit_bytes = parse_u64(memory_max);  // "max": 0
+  u.cpu_ns = parse_u64(keyed(cpu_stat, "usage_usec")) * 1000;
+  u.oom_kills = parse_u64(keyed(memory_events, "oom_kill"));
+  return u;
+}
+
+bool cgroup_events_frozen(std::string_view cgroup_events, bool want) {
+  return keyed(cgroup_events, "frozen") == (want ? "1" : "0");
+}
+
+void ZoneCgroups::freeze(const std::string& container, bool frozen) const {
   std::vector<std::string> refused;
-  const auto dir = create(container, settings, refused);
-  if (refused.empty()) return;
-  std::string all;
-  for (const auto& why : refused) all += (all.empty() ? "" : "; ") + why;
-  throw Error("cgroup " + runz::quoted(dir.string()) + ": " + all, EINVAL);
+  const auto dir = create(container, {}, refused);
+  write_kernel_file(dir / "cgroup.freeze", frozen ? "1" : "0");
+  for (int i = 0; i < 200; ++i) {
+    if (cgroup_events_frozen(read_cgroup_file(dir / "cgroup.events"), frozen)) return;
+    ::usleep(10'000);
+  }
+  throw Error("cgroup " + runz::quoted(dir.string()) + " did not become " + (frozen ? "frozen" : "thawed") + " within 2 s",
+              ETIMEDOUT);
+}
+
+agent_proto::CgroupUsage ZoneCgroups::usage(const std::string& container) const {
+  const auto dir = root_ / container;
+  return cgroup_usage_from(read_cgroup_file(dir / "memory.current"), read_cgroup_file(dir / "memory.max"),
+                           read_cgroup_file(dir / "cpu.stat"), read_cgroup_file(dir / "memory.events"));
 }
 
 bool ZoneCgroups::remove(const std::string& container) const noexcept {

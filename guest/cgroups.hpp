@@ -4,10 +4,12 @@
 // sees its own limits at /sys/fs/cgroup (memory.max, cpu.max, ...) as under runc.
 #pragma once
 
+#include "agent-proto/messages.hpp"
 #include "spec/config.hpp"
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace runz::guest {
@@ -26,6 +28,13 @@ std::vector<CgroupSetting> cgroup_settings(const spec::Resources& resources);
 // OCI cpu.shares (2..262144) as cgroup v2 cpu.weight (1..10000): runc's and crun's linear map.
 uint64_t cpu_weight_from_shares(uint64_t shares);
 
+// What a group uses, from its memory.current, memory.max and cpu.stat (pure); a file that is missing
+// (empty) or does not parse counts 0.
+agent_proto::CgroupUsage cgroup_usage_from(std::string_view memory_current, std::string_view memory_max,
+                                           std::string_view cpu_stat, std::string_view memory_events);
+// Whether cgroup.events says "frozen 1" (want true) or "frozen 0" (want false).
+bool cgroup_events_frozen(std::string_view cgroup_events, bool want);
+
 class ZoneCgroups {
  public:
   // The zone's cgroup2 hierarchy at `root` (mounted there when it is not yet), with every controller the
@@ -36,9 +45,10 @@ class ZoneCgroups {
   // CPUs the zone does not have) is skipped: its error goes into `refused` for the caller to log.
   std::filesystem::path create(const std::string& container, const std::vector<CgroupSetting>& settings,
                                std::vector<std::string>& refused) const;
-  // `runz update`: writes `settings` into root/<container>, every one tried; throws Error naming each the
-  // kernel refused (runc fails an update the same way).
-  void update(const std::string& container, const std::vector<CgroupSetting>& settings) const;
+  // cgroup.freeze of root/<container>, then waits (up to 2 s) until cgroup.events says it took: a pod's
+  // container is paused alone. Throws when the group does not settle.
+  void freeze(const std::string& container, bool frozen) const;
+  agent_proto::CgroupUsage usage(const std::string& container) const;
   // Removes root/<container>: true once it is gone, false while processes are still in it (EBUSY).
   bool remove(const std::string& container) const noexcept;
 

@@ -57,3 +57,27 @@ TEST_CASE("cpu_weight_from_shares: runc's map, clamped to the OCI range") {
 }
 
 }  // namespace runz::guest
+
+TEST_CASE("cgroup_usage_from: memory.current, memory.max (max: 0) and cpu.stat's usage_usec in ns") {
+  const auto u = runz::guest::cgroup_usage_from("1048576\n", "268435456\n",
+                                                "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n",
+                                                "low 0\nhigh 0\nmax 4\noom 2\noom_kill 1\noom_group_kill 0\n");
+  CHECK(u.memory_bytes == 1048576);
+  CHECK(u.memory_limit_bytes == 268435456);
+  CHECK(u.cpu_ns == 2500000);
+  CHECK(u.oom_kills == 1);
+  const auto none = runz::guest::cgroup_usage_from("", "max\n", "user_usec 5\n", "");
+  CHECK(none.memory_bytes == 0);
+  CHECK(none.memory_limit_bytes == 0);
+  CHECK(none.cpu_ns == 0);
+  CHECK(none.oom_kills == 0);
+  CHECK(runz::guest::cgroup_usage_from("12x", "", "usage_usecs 9\nusage_usec 7", "oom_kill x").cpu_ns == 7000);
+}
+
+TEST_CASE("cgroup_events_frozen") {
+  CHECK(runz::guest::cgroup_events_frozen("populated 1\nfrozen 1\n", true));
+  CHECK_FALSE(runz::guest::cgroup_events_frozen("populated 1\nfrozen 1\n", false));
+  CHECK(runz::guest::cgroup_events_frozen("populated 0\nfrozen 0\n", false));
+  CHECK_FALSE(runz::guest::cgroup_events_frozen("unfrozen 1\n", true));
+  CHECK_FALSE(runz::guest::cgroup_events_frozen("", true));
+}

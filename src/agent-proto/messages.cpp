@@ -201,6 +201,7 @@ std::string to_json_payload(const ProcessPid& m) { return dump({{"pid", m.pid}})
 std::string to_json_payload(const Exit& m) {
   json out = {{"status", m.status}};
   if (m.signal) out["signal"] = *m.signal;
+  if (m.oom_killed) out["oomKilled"] = true;
   return dump(out);
 }
 
@@ -232,7 +233,15 @@ std::string to_json_payload(const Network& m) {
 }
 
 std::string to_json_payload(const Update& m) {
-  return dump({{"container", m.container}, {"resources", spec::to_json(m.resources)}});
+  json j = {{"container", m.container}};
+  if (m.resources) j["resources"] = spec::to_json(*m.resources);
+  if (m.frozen) j["frozen"] = *m.frozen;
+  return dump(j);
+}
+
+std::string to_json_payload(const CgroupUsage& m) {
+  return dump({{"memory", m.memory_bytes}, {"memoryLimit", m.memory_limit_bytes}, {"cpuNs", m.cpu_ns},
+               {"oomKills", m.oom_kills}});
 }
 
 Hello parse_hello(std::string_view payload) {
@@ -264,6 +273,7 @@ Exit parse_exit(std::string_view payload) {
   Exit m;
   m.status = static_cast<int>(r.integer("status", 0, 255));
   if (auto sig = r.opt_integer("signal", 1, 64)) m.signal = static_cast<int>(*sig);
+  m.oom_killed = r.boolean("oomKilled", false);
   return m;
 }
 
@@ -322,8 +332,19 @@ Update parse_update(std::string_view payload) {
   Update m;
   m.container = r.str("container", true);
   if (m.container.empty()) r.fail("container", "must not be empty");
-  const json& resources = r.require("resources");
-  m.resources = spec_section("UPDATE", [&] { return spec::parse_resources(resources); });
+  if (const json* resources = r.find("resources"))
+    m.resources = spec_section("UPDATE", [&] { return spec::parse_resources(*resources); });
+  if (r.find("frozen")) m.frozen = r.boolean("frozen", false);
+  return m;
+}
+
+CgroupUsage parse_updated(std::string_view payload) {
+  const Reader r(payload, "UPDATED");
+  CgroupUsage m;
+  m.memory_bytes = static_cast<uint64_t>(r.integer("memory", 0, INT64_MAX));
+  m.memory_limit_bytes = static_cast<uint64_t>(r.integer("memoryLimit", 0, INT64_MAX));
+  m.cpu_ns = static_cast<uint64_t>(r.integer("cpuNs", 0, INT64_MAX));
+  m.oom_kills = static_cast<uint64_t>(r.integer("oomKills", 0, INT64_MAX));
   return m;
 }
 
@@ -376,7 +397,9 @@ std::string encode_network_ready(uint32_t stream) { return encode_frame(MessageT
 std::string encode(uint32_t stream, const Update& m) {
   return encode_frame(MessageType::kUpdate, stream, to_json_payload(m));
 }
-std::string encode_updated(uint32_t stream) { return encode_frame(MessageType::kUpdated, stream, "{}"); }
+std::string encode_updated(uint32_t stream, const CgroupUsage& m) {
+  return encode_frame(MessageType::kUpdated, stream, to_json_payload(m));
+}
 
 Exit exit_from_wait_status(int wait_status) noexcept {
   Exit e;

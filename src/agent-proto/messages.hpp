@@ -59,6 +59,7 @@ struct ProcessPid {
 struct Exit {
   int status = 0;
   std::optional<int> signal;
+  bool oom_killed = false;  // a container's main process killed by its cgroup's OOM killer (JSON "oomKilled")
 
   bool operator==(const Exit&) const = default;
 };
@@ -123,12 +124,25 @@ struct Exec {
   bool operator==(const Exec&) const = default;
 };
 
-// UPDATE (host -> agent, new handle): `runz update` of a running container, for its cgroup in the zone.
+// UPDATE (host -> agent, new handle): a container's cgroup in the zone: `runz update` (resources), pause and
+// resume of a pod's container (frozen), or neither (only the answer: what it uses).
 struct Update {
   std::string container;
-  spec::Resources resources;
+  std::optional<spec::Resources> resources;
+  std::optional<bool> frozen;
 
   bool operator==(const Update&) const = default;
+};
+
+// UPDATED (agent -> host, the UPDATE's handle): the container's cgroup after the update (all 0 in a zone
+// without per-container cgroups).
+struct CgroupUsage {
+  uint64_t memory_bytes = 0;        // memory.current
+  uint64_t memory_limit_bytes = 0;  // memory.max; 0 for "max"
+  uint64_t cpu_ns = 0;              // cpu.stat usage_usec, in ns
+  uint64_t oom_kills = 0;           // memory.events oom_kill
+
+  bool operator==(const CgroupUsage&) const = default;
 };
 
 // A route of a NIC (NETWORK).
@@ -173,6 +187,7 @@ std::string to_json_payload(const Create& message);
 std::string to_json_payload(const Exec& message);
 std::string to_json_payload(const Network& message);
 std::string to_json_payload(const Update& message);
+std::string to_json_payload(const CgroupUsage& message);
 
 Hello parse_hello(std::string_view payload);
 ErrorReport parse_error_report(std::string_view payload);
@@ -186,6 +201,7 @@ Exec parse_exec(std::string_view payload);
 // destination's family, and the limits above.
 Network parse_network(std::string_view payload);
 Update parse_update(std::string_view payload);
+CgroupUsage parse_updated(std::string_view payload);
 
 // Whole frames. ProcessPid needs the type (CREATED or STARTED) spelled out.
 std::string encode(uint32_t stream, const Hello& message);
@@ -200,8 +216,7 @@ std::string encode(uint32_t stream, const Network& message);
 // NETWORK_READY (agent -> host, the NETWORK's handle): payload `{}`.
 std::string encode_network_ready(uint32_t stream);
 std::string encode(uint32_t stream, const Update& message);
-// UPDATED (agent -> host, the UPDATE's handle): payload `{}`.
-std::string encode_updated(uint32_t stream);
+std::string encode_updated(uint32_t stream, const CgroupUsage& message);
 
 // EXIT for a wait(2) status: {status: code} or {status: 128+sig, signal: sig}.
 Exit exit_from_wait_status(int wait_status) noexcept;

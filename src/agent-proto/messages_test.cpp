@@ -119,17 +119,21 @@ TEST_CASE("CREATE and EXEC reject bad input") {
   CHECK(parse_exec(to_json_payload(e)) == e);
 }
 
-TEST_CASE("UPDATE: a container and its LinuxResources, checked as runz update checks them") {
+TEST_CASE("UPDATE: a container, its LinuxResources and/or frozen; UPDATED: its cgroup's usage") {
   Update u;
   u.container = "c";
-  u.resources.memory = runz::spec::MemoryResources{};
-  u.resources.memory->limit = 402653184;
-  u.resources.cpu = runz::spec::CpuResources{};
-  u.resources.cpu->quota = 200000;
-  u.resources.cpu->period = 100000;
+  u.resources = runz::spec::Resources{};
+  u.resources->memory = runz::spec::MemoryResources{};
+  u.resources->memory->limit = 402653184;
+  u.resources->cpu = runz::spec::CpuResources{};
+  u.resources->cpu->quota = 200000;
+  u.resources->cpu->period = 100000;
   CHECK(parse_update(to_json_payload(u)) == u);
+  const Update freeze{"c", std::nullopt, true};
+  CHECK(parse_update(to_json_payload(freeze)) == freeze);
+  CHECK(parse_update(R"({"container":"c"})") == Update{"c", std::nullopt, std::nullopt});
   CHECK_THROWS_AS(parse_update(R"({"container":"","resources":{}})"), ProtocolError);
-  CHECK_THROWS_AS(parse_update(R"({"container":"c"})"), ProtocolError);
+  CHECK_THROWS_AS(parse_update(R"({"container":"c","frozen":1})"), ProtocolError);
   try {
     parse_update(R"({"container":"c","resources":{"memory":{"limit":"big"}}})");
     FAIL("no throw");
@@ -139,10 +143,16 @@ TEST_CASE("UPDATE: a container and its LinuxResources, checked as runz update ch
   }
   const std::string frame = encode(7, u);
   CHECK(static_cast<uint8_t>(frame[3]) == static_cast<uint8_t>(MessageType::kUpdate));
-  CHECK(type_name(MessageType::kUpdated) == "UPDATED");
+  const CgroupUsage usage{300 << 20, 256 << 20, 123456789, 2};
+  CHECK(parse_updated(to_json_payload(usage)) == usage);
+  CHECK_THROWS_AS(parse_updated(R"({"memory":-1,"memoryLimit":0,"cpuNs":0})"), ProtocolError);
+  CHECK_THROWS_AS(parse_updated("{}"), ProtocolError);
 }
 
 TEST_CASE("exit_from_wait_status") {
   CHECK(exit_from_wait_status(3 << 8) == Exit{3, std::nullopt});
-  CHECK(exit_from_wait_status(SIGKILL) == Exit{137, SIGKILL});
+  CHECK(exit_from_wait_status(SIGKILL) == Exit{137, SIGKILL, false});
+  const Exit oom{137, SIGKILL, true};
+  CHECK(parse_exit(to_json_payload(oom)) == oom);
+  CHECK(to_json_payload(Exit{0, std::nullopt, false}).find("oomKilled") == std::string::npos);
 }

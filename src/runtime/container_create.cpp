@@ -8,6 +8,7 @@
 #include "runtime/container_netns.hpp"
 #include "runtime/container_ops.hpp"
 #include "runtime/hooks.hpp"
+#include "runtime/host_config.hpp"
 #include "runtime/monitor_client.hpp"
 #include "runtime/monitor_launch.hpp"
 #include "runtime/namespace_checks.hpp"
@@ -62,7 +63,7 @@ HostProcess build(const Runtime& rt, const CreateOptions& options, const spec::C
   save_config(rt.store, options.id, config);
 
   ZoneConfig zone_config{options.id, bundle, record.rootfs, rt.store.dir(options.id), zone_dir_for(rt, config),
-                         config, std::nullopt, {}};
+                         config, std::nullopt, {}, load_host_config(host_config_path())};
   if (auto sandbox = spec::pod_sandbox_of(config)) {
     check_sandbox_running(rt, config, *sandbox);
     zone_config.sandbox = *sandbox;

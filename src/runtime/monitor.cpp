@@ -241,6 +241,18 @@ void Monitor::handle(UniqueFd client) {
   }
 }
 
+namespace {
+
+json usage_answer(const ZoneUsage& u) {
+  return {{"ok", true},
+          {"cpuTimeNs", u.cpu_time_ns},
+          {"memoryBytes", u.memory_bytes},
+          {"memoryLimitBytes", u.memory_limit_bytes},
+          {"oomKills", u.oom_kills}};
+}
+
+}  // namespace
+
 json Monitor::dispatch(const json& request) {
   const std::string op = request.value("op", "");
   ctx_.log.debug("monitor of " + id_ + ": request " + request.dump());
@@ -261,6 +273,11 @@ json Monitor::dispatch(const json& request) {
     zone_->start_container(member_handle(request.at("handle").get<uint32_t>()));
   } else if (op == "signal-container") {
     zone_->signal_container(member_handle(request.at("handle").get<uint32_t>()), request.at("signal").get<int>(), request.value("all", false));
+  } else if (op == "change-container") {
+    ContainerChange change;
+    if (request.contains("resources")) change.resources = spec::parse_resources(request.at("resources"));
+    if (request.contains("frozen")) change.frozen = request.at("frozen").get<bool>();
+    return usage_answer(zone_->change_container(member_handle(request.at("handle").get<uint32_t>()), change));
   } else if (op == "signal-exec") {
     zone_->signal_exec(request.at("handle").get<uint32_t>(), request.at("signal").get<int>());
   } else if (op == "network") {
@@ -269,11 +286,7 @@ json Monitor::dispatch(const json& request) {
       if (!network_follower_) network_follower_ = std::make_unique<NetworkFollower>(*zone_, host_netns_.get(), ctx_.log, id_);
     }
   } else if (op == "stats") {
-    const ZoneUsage u = zone_->usage();
-    return {{"ok", true},
-            {"cpuTimeNs", u.cpu_time_ns},
-            {"memoryBytes", u.memory_bytes},
-            {"memoryLimitBytes", u.memory_limit_bytes}};
+    return usage_answer(zone_->usage());
   } else if (op == "update") {
     zone_->update(spec::parse_resources(request.at("resources")));
   } else {
@@ -318,7 +331,7 @@ void Monitor::add_container(const json& request, std::vector<UniqueFd> fds, Uniq
     const std::string member_id = request.at("id").get<std::string>();
     const ContainerRecord record = ctx_.store.load(member_id);
     ZoneConfig member{member_id, record.bundle, record.rootfs, ctx_.store.dir(member_id), ctx_.config.zone_dir,
-                      load_saved_config(ctx_.store, member_id), std::nullopt, {}};
+                      load_saved_config(ctx_.store, member_id), std::nullopt, {}, {}};  // limits: the sandbox's zone
     ZoneStdio stdio{std::move(fds[0]), std::move(fds[1]), std::move(fds[2])};
     const ExecStarted created = zone_->add_container(member, std::move(stdio), exit_reporter(connection));
     ctx_.log.debug("monitor of " + id_ + ": pod container " + member_id + " created, pid " +

@@ -63,10 +63,23 @@ void MonitorClient::connect_network() const { call({{"op", "network"}}); }
 void MonitorClient::resume() const { call({{"op", "resume"}}); }
 std::string MonitorClient::state() const { return call({{"op", "state"}}).at("status").get<std::string>(); }
 
-ZoneUsage MonitorClient::stats() const {
-  const nlohmann::json a = call({{"op", "stats"}});
+namespace {
+
+ZoneUsage usage_of(const nlohmann::json& a) {
   return ZoneUsage{a.at("cpuTimeNs").get<uint64_t>(), a.at("memoryBytes").get<uint64_t>(),
-                   a.at("memoryLimitBytes").get<uint64_t>()};
+                   a.at("memoryLimitBytes").get<uint64_t>(), a.value("oomKills", uint64_t{0})};
+}
+
+}  // namespace
+
+ZoneUsage MonitorClient::stats() const { return usage_of(call({{"op", "stats"}})); }
+
+ZoneUsage MonitorClient::change_container(uint32_t handle, const nlohmann::json& resources,
+                                          std::optional<bool> frozen) const {
+  nlohmann::json request = {{"op", "change-container"}, {"handle", handle}};
+  if (!resources.is_null()) request["resources"] = resources;
+  if (frozen) request["frozen"] = *frozen;
+  return usage_of(call(request));
 }
 
 void MonitorClient::update(const nlohmann::json& resources) const { call({{"op", "update"}, {"resources", resources}}); }

@@ -67,6 +67,9 @@ class MonitorClient {
   ExecConnection add_container(const nlohmann::json& member, const std::vector<int>& stdio) const;
   void start_container(uint32_t handle) const;
   void signal_container(uint32_t handle, int signal, bool all) const;
+  // A further container's own cgroup in the pod's zone: `resources` (LinuxResources JSON; null: none) and
+  // `frozen` (nullopt: as it is); returns what the container uses.
+  ZoneUsage change_container(uint32_t handle, const nlohmann::json& resources, std::optional<bool> frozen) const;
 
   // One request; throws ContainerNotRunning when nobody listens or the monitor hung up without an answer,
   // runz::Error with the monitor's message when it answered ok=false.

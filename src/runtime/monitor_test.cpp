@@ -86,6 +86,7 @@ class FakeZone final : public Zone {
     member.second(ZoneExit{member.first, std::nullopt});
   }
   void signal_container(uint32_t, int, bool) override {}
+  ZoneUsage change_container(uint32_t, const ContainerChange&) override { return {}; }
   void remove_container(uint32_t handle) noexcept override {
     std::ofstream(marker_ / "members", std::ios::app) << "remove " << handle << "\n";
   }

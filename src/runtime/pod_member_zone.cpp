@@ -31,15 +31,9 @@ void PodMemberZone::start() { sandbox_.start_container(connection_->started().ha
 
 void PodMemberZone::signal(int sig, bool all) { sandbox_.signal_container(connection_->started().handle, sig, all); }
 
-void PodMemberZone::pause() {
-  throw Error("container " + runz::quoted(id_) + " runs in the zone of pod sandbox " + runz::quoted(sandbox_id_) +
-              ": pausing freezes the whole zone, pause the sandbox");
-}
+void PodMemberZone::pause() { sandbox_.change_container(connection_->started().handle, nullptr, true); }
 
-void PodMemberZone::resume() {
-  throw Error("container " + runz::quoted(id_) + " runs in the zone of pod sandbox " + runz::quoted(sandbox_id_) +
-              ": resume the sandbox");
-}
+void PodMemberZone::resume() { sandbox_.change_container(connection_->started().handle, nullptr, false); }
 
 ZoneExit PodMemberZone::wait_exit() { return connection_->wait(); }
 
@@ -56,11 +50,14 @@ ExecStarted PodMemberZone::exec(const spec::Process& process, ZoneStdio stdio, s
 
 void PodMemberZone::signal_exec(uint32_t handle, int sig) { sandbox_.signal_exec(handle, sig); }
 
-ZoneUsage PodMemberZone::usage() { return sandbox_.stats(); }
+ZoneUsage PodMemberZone::usage() { return sandbox_.change_container(connection_->started().handle, nullptr, std::nullopt); }
 
-void PodMemberZone::update(const spec::Resources&) {
-  throw Error("container " + runz::quoted(id_) + " runs in the zone of pod sandbox " + runz::quoted(sandbox_id_) +
-              ": the zone's limits are the sandbox's (update the sandbox)");
+void PodMemberZone::update(const spec::Resources& resources) {
+  sandbox_.change_container(connection_->started().handle, spec::to_json(resources), std::nullopt);
+}
+
+ZoneUsage PodMemberZone::change_container(uint32_t, const ContainerChange&) {
+  throw Error("container " + runz::quoted(id_) + " is not a pod sandbox", EINVAL);
 }
 
 ExecStarted PodMemberZone::add_container(const ZoneConfig&, ZoneStdio, std::function<void(ZoneExit)>) {

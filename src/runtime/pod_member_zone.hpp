@@ -25,18 +25,21 @@ class PodMemberZone final : public Zone {
   ZoneRecord record() const override { return {}; }
   void start() override;
   void signal(int sig, bool all) override;
-  void pause() override;   // refused: the vCPUs are the whole pod's
-  void resume() override;  // refused
+  // The container's own cgroup in the zone, frozen and thawed (the zone's vCPUs are the whole pod's).
+  void pause() override;
+  void resume() override;
   ZoneExit wait_exit() override;
   ExecStarted exec(const spec::Process& process, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit,
                    std::optional<uint32_t> container) override;
   void signal_exec(uint32_t handle, int sig) override;
-  ZoneUsage usage() override;  // the pod's zone, as a whole
-  void update(const spec::Resources& resources) override;  // refused: the zone is sized by its sandbox
+  ZoneUsage usage() override;  // the container's own cgroup in the zone
+  // The container's cgroup gets the new limits; the zone grows or shrinks by the change (XenZone).
+  void update(const spec::Resources& resources) override;
   ExecStarted add_container(const ZoneConfig& member, ZoneStdio stdio, std::function<void(ZoneExit)> on_exit) override;
   void start_container(uint32_t handle) override;
   void signal_container(uint32_t handle, int sig, bool all) override;
   void remove_container(uint32_t handle) noexcept override;
+  ZoneUsage change_container(uint32_t handle, const ContainerChange& change) override;  // not a sandbox: refused
 
  private:
   std::string id_;

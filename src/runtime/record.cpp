@@ -34,6 +34,7 @@ json to_json(const ZoneRecord& record) {
 json to_json(const ExitRecord& record) {
   json out = {{"status", record.exit.status}};
   if (record.exit.signal) out["signal"] = *record.exit.signal;
+  if (record.exit.oom_killed) out["oomKilled"] = true;
   return out;
 }
 
@@ -68,6 +69,7 @@ ExitRecord exit_record_from_json(const json& document) {
   ExitRecord record;
   record.exit.status = field<int>(document, "status");
   if (document.contains("signal")) record.exit.signal = field<int>(document, "signal");
+  if (document.contains("oomKilled")) record.exit.oom_killed = field<bool>(document, "oomKilled");
   return record;
 }
 

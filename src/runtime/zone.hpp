@@ -5,6 +5,7 @@
 
 namespace runz::runtime {
 
+using zone::ContainerChange;
 using zone::ExecStarted;
 using zone::HostProcess;
 using zone::Zone;
@@ -12,6 +13,7 @@ using zone::ZoneConfig;
 using zone::ZoneDevice;
 using zone::ZoneExit;
 using zone::ZoneFactory;
+using zone::ZoneLimits;
 using zone::ZoneRecord;
 using zone::ZoneStdio;
 using zone::ZoneUsage;

@@ -277,7 +277,10 @@ TaskService::Exit TaskService::observe_exit(const Task& t, const Process& p) {
   if (!p.exec_id.empty()) return exit;  // a holder exits with its process's status; nothing is recorded
   try {
     auto record = runtime::StateStore(t.runtime.root).load(t.id);
-    if (record.exit) exit.status = static_cast<std::uint32_t>(record.exit->exit.status);
+    if (record.exit) {
+      exit.status = static_cast<std::uint32_t>(record.exit->exit.status);
+      exit.oom_killed = record.exit->exit.oom_killed;
+    }
   } catch (const std::exception& e) {
     // Deleted already, or never written: the monitor's own status (or 255) stands.
     if (exit.status == kUnknownExitStatus) std::cerr << "exit status of " << t.id << ": " << e.what() << "\n";
@@ -298,6 +301,12 @@ void TaskService::record_exit(const Task& t, const std::shared_ptr<Process>& p, 
 }
 
 void TaskService::publish_exit(const Task& t, const Process& p, const Exit& exit) {
+  if (exit.oom_killed) {
+    // before the exit, as runc's shim: containerd's CRI plugin then gives the container reason OOMKilled
+    events::TaskOOM oom;
+    oom.set_container_id(t.id);
+    config_.publisher->publish(kTopicTaskOOM, oom);
+  }
   events::TaskExit event;
   event.set_container_id(t.id);
   event.set_id(process_id(t, p));

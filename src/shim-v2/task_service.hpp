@@ -91,6 +91,7 @@ class TaskService {
   struct Exit {
     std::uint32_t status = 0;
     std::chrono::system_clock::time_point at;
+    bool oom_killed = false;  // runz recorded the init killed by its cgroup's OOM killer: TaskOOM first
   };
   // The init process or one exec'd process, as the host sees it (see the top of this file).
   struct Process {

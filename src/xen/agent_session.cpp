@@ -120,7 +120,8 @@ zone::ExecStarted AgentSession::exec(const std::string& container, const spec::P
   }
 }
 
-void AgentSession::request_on_fresh_handle(Milestone milestone, const std::function<std::string(uint32_t)>& encode) {
+AgentSession::Process AgentSession::request_on_fresh_handle(Milestone milestone,
+                                                           const std::function<std::string(uint32_t)>& encode) {
   uint32_t handle = 0;
   {
     std::lock_guard lock(mutex_);
@@ -133,22 +134,30 @@ void AgentSession::request_on_fresh_handle(Milestone milestone, const std::funct
     drop_process(handle);
     throw;
   }
+  std::optional<Process> answered;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = processes_.find(handle); it != processes_.end()) answered.emplace(std::move(it->second));
+  }
   drop_process(handle);
+  if (!answered) throw Error(options_.name + ": the answer to request " + std::to_string(handle) + " was lost", EPROTO);
+  return std::move(*answered);
 }
 
 void AgentSession::configure_network(const ap::Network& network) {
   request_on_fresh_handle(Milestone::kNetworkReady, [&](uint32_t handle) { return ap::encode(handle, network); });
 }
 
-void AgentSession::update_container(const ap::Update& update) {
-  request_on_fresh_handle(Milestone::kUpdated, [&](uint32_t handle) { return ap::encode(handle, update); });
+ap::CgroupUsage AgentSession::update_container(const ap::Update& update) {
+  return request_on_fresh_handle(Milestone::kUpdated, [&](uint32_t handle) { return ap::encode(handle, update); })
+      .cgroup_usage;
 }
 
 zone::ZoneExit AgentSession::wait_exit() {
   std::unique_lock lock(mutex_);
   const Process& main = processes_.at(kMainHandle);
   cv_.wait(lock, [&] { return main.exit.has_value() || end_.has_value() || pump_failure_.has_value(); });
-  if (main.exit) return zone::ZoneExit{main.exit->status, main.exit->signal};
+  if (main.exit) return zone::ZoneExit{main.exit->status, main.exit->signal, main.exit->oom_killed};
   // The zone ended without the agent reporting: count it as killed.
   log_warning(options_.name + ": ended without EXIT: " + (end_ ? *end_ : *pump_failure_));
   return kKilled;

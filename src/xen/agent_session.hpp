@@ -100,9 +100,9 @@ class AgentSession {
   // NETWORK on a new handle: the agent configures the zone's NICs. Returns at NETWORK_READY; throws
   // runz::Error with the agent's ERROR for it, the channel's end, or a timeout (request_timeout).
   void configure_network(const agent_proto::Network& network);
-  // UPDATE on a new handle: the agent writes a container's new limits into its cgroup. Returns at UPDATED;
-  // throws as configure_network.
-  void update_container(const agent_proto::Update& update);
+  // UPDATE on a new handle: the agent writes a container's new limits into its cgroup and/or freezes or
+  // thaws it. Returns what the cgroup uses, from UPDATED; throws as configure_network.
+  agent_proto::CgroupUsage update_container(const agent_proto::Update& update);
   // Blocks until the main process's EXIT; 128+9 (killed) when the channel ended first.
   zone::ZoneExit wait_exit();
 
@@ -138,6 +138,7 @@ class AgentSession {
     std::optional<int32_t> created_pid;  // CREATED
     std::optional<int32_t> pid;          // STARTED
     bool request_done = false;           // NETWORK_READY or UPDATED (a NETWORK or UPDATE request's handle)
+    agent_proto::CgroupUsage cgroup_usage;  // UPDATED's
     std::optional<agent_proto::ErrorReport> error;
     std::optional<agent_proto::Exit> exit;  // the main process's entry stays for wait_exit
     bool relay_stdin = false;
@@ -146,8 +147,8 @@ class AgentSession {
   enum class Milestone { kHello, kCreated, kStarted, kNetworkReady, kUpdated };
 
   // A request on a fresh handle with no process (NETWORK, UPDATE): sends the frame `encode` makes for the
-  // handle and waits for `milestone`; the handle is forgotten after.
-  void request_on_fresh_handle(Milestone milestone, const std::function<std::string(uint32_t)>& encode);
+  // handle and waits for `milestone`; returns the handle's entry as the answer left it, then forgets it.
+  Process request_on_fresh_handle(Milestone milestone, const std::function<std::string(uint32_t)>& encode);
 
   // Sends `request` (a whole frame; none when empty) and waits until the agent reported `milestone` for
   // `handle`; returns its pid (0 for HELLO, NETWORK_READY, UPDATED). The request is queued once the wait is registered

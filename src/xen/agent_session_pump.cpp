@@ -287,8 +287,11 @@ void AgentSession::on_process_frame(const ap::Frame& frame) {
   switch (frame.type) {
     case T::kCreated: p.created_pid = ap::parse_process_pid(frame.payload).pid; break;
     case T::kStarted: p.pid = ap::parse_process_pid(frame.payload).pid; break;
-    case T::kNetworkReady:
-    case T::kUpdated: p.request_done = true; break;
+    case T::kNetworkReady: p.request_done = true; break;
+    case T::kUpdated:
+      p.cgroup_usage = ap::parse_updated(frame.payload);
+      p.request_done = true;
+      break;
     case T::kError: {
       p.error = ap::parse_error_report(frame.payload);
       log_warning(options_.name + ": agent error for process " + std::to_string(frame.stream) + ": " +
@@ -317,7 +320,7 @@ void AgentSession::on_process_frame(const ap::Frame& frame) {
         p.stdio = zone::ZoneStdio{};
       }
       lock.unlock();
-      if (on_exit) on_exit(zone::ZoneExit{e.status, e.signal});
+      if (on_exit) on_exit(zone::ZoneExit{e.status, e.signal, e.oom_killed});
       break;
     }
     default:

@@ -800,15 +800,16 @@ TEST_CASE("update_container: UPDATE on a fresh handle, answered by UPDATED; the 
     if (refuse)
       agent.send(ap::encode(f.stream, ap::ErrorReport{"UPDATE", EINVAL, "cgroup \"/sys/fs/cgroup/c\": cpu.max: no"}));
     else
-      agent.send(ap::encode_updated(f.stream));
+      agent.send(ap::encode_updated(f.stream, ap::CgroupUsage{300, 400, 500}));
     return true;
   });
   create_and_start(h);
   ap::Update update;
   update.container = "c";
-  update.resources.memory = runz::spec::MemoryResources{};
-  update.resources.memory->limit = 402653184;
-  h.session->update_container(update);
+  update.resources = runz::spec::Resources{};
+  update.resources->memory = runz::spec::MemoryResources{};
+  update.resources->memory->limit = 402653184;
+  CHECK(h.session->update_container(update) == ap::CgroupUsage{300, 400, 500});
   const ap::Frame sent = h.agent->wait_frame([](const ap::Frame& f) { return f.type == ap::MessageType::kUpdate; });
   CHECK(sent.stream == kMainHandle + 1);
   CHECK(ap::parse_update(sent.payload) == update);

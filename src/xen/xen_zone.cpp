@@ -152,7 +152,8 @@ void XenZone::build_domain_step() {
   b.kernel = zone_kernel(cfg_.zone_dir);
   b.initrd = cfg_.zone_dir / "initrd.img";
   boot_size_ = zone_size(cfg_.config);
-  max_size_ = zone_maximums(boot_size_, xc_.host_info().total_kib / 1024);
+  max_size_ = zone_maximums(boot_size_, xc_.host_info().total_kib / 1024, cfg_.limits.max_memory_mib,
+                            cfg_.limits.max_vcpus);
   size_now_ = boot_size_;
   // Growth (zone_resources.hpp): hot-plugged memory comes online by itself. The vCPUs past the boot count
   // boot too and go offline as their availability says: maxcpus= would spare that, but a PV kernel drops
@@ -307,7 +308,7 @@ zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::Z
 // gives them back).
 void XenZone::grow_for_member(uint32_t handle, const zone::ZoneConfig& member) {
   const ZoneSize share = container_share(member.config);
-  const ZoneSize added = grow_for(share);
+  const ZoneSize added = reshare(ZoneSize{0, 0}, share);
   {
     std::lock_guard lock(pod_mutex_);
     pod_containers_.at(handle).added = added;
@@ -335,6 +336,40 @@ void XenZone::signal_container(uint32_t handle, int sig, bool all) {
   session_->signal(handle, sig, all);
 }
 
+zone::ZoneUsage XenZone::change_container(uint32_t handle, const zone::ContainerChange& change) {
+  std::string id;
+  ZoneSize added{0, 0};
+  {
+    std::lock_guard lock(pod_mutex_);
+    auto it = pod_containers_.find(handle);
+    if (it == pod_containers_.end()) throw Error("no pod container with handle " + std::to_string(handle), ESRCH);
+    id = it->second.id;
+    added = it->second.added;
+  }
+  return with_context("container " + runz::quoted(id) + " in the zone of " + runz::quoted(cfg_.id), [&] {
+    std::optional<ZoneSize> share;
+    if (change.resources) {
+      spec::Config limits;
+      limits.linux_ = spec::Linux{};
+      limits.linux_->resources = *change.resources;
+      share = container_share(limits);
+      // What the update leaves as it was keeps its share.
+      if (!(change.resources->memory && change.resources->memory->limit)) share->memory_mib = added.memory_mib;
+      if (!(change.resources->cpu && change.resources->cpu->quota)) share->vcpus = added.vcpus;
+    }
+    auto resize = [&] {
+      const ZoneSize now_added = reshare(added, *share);
+      std::lock_guard lock(pod_mutex_);
+      if (auto it = pod_containers_.find(handle); it != pod_containers_.end()) it->second.added = now_added;
+    };
+    const bool shrinks = share && share->memory_mib < added.memory_mib;
+    if (share && !shrinks) resize();
+    const ap::CgroupUsage u = session_->update_container(ap::Update{id, change.resources, change.frozen});
+    if (share && shrinks) resize();
+    return zone::ZoneUsage{u.cpu_ns, u.memory_bytes, u.memory_limit_bytes, u.oom_kills};
+  });
+}
+
 void XenZone::remove_container(uint32_t handle) noexcept {
   std::optional<PodContainer> pod;
   {
@@ -350,7 +385,7 @@ void XenZone::remove_container(uint32_t handle) noexcept {
   pod->exports.stop_and_remove(xs_);
   forget_in_record(pod->exports.devices(), helper);
   try {
-    shrink_by(pod->added);
+    reshare(pod->added, ZoneSize{0, 0});
   } catch (const std::exception& e) {
     log_warning("zone " + runz::quoted(cfg_.id) + ": shrink after container " + runz::quoted(pod->id) + ": " + e.what());
   }

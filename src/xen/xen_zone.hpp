@@ -61,6 +61,9 @@ class XenZone final : public zone::Zone {
   void start_container(uint32_t handle) override;
   void signal_container(uint32_t handle, int sig, bool all) override;
   void remove_container(uint32_t handle) noexcept override;
+  // UPDATE to the agent for the container's cgroup; with new resources the zone first grows (or, after the
+  // cgroup, shrinks) by the change of the container's share (zone_resources.hpp), as far as it can.
+  zone::ZoneUsage change_container(uint32_t handle, const zone::ContainerChange& change) override;
   zone::ZoneUsage usage() override;
   // zone_network.hpp; then NETWORK to the agent for the new NICs. Each vif is recorded before its nodes
   // are written. Serialized (network_mutex_): the monitor calls it from its request and follower threads.
@@ -78,7 +81,7 @@ class XenZone final : public zone::Zone {
   struct PodContainer {
     std::string id;
     ContainerExports exports;
-    ZoneSize added{0, 0};  // what the zone grew by for it (grow_for), given back at removal
+    ZoneSize added{0, 0};  // what the zone grew by for it (reshare), given back at removal
   };
 
   template <class F>
@@ -96,11 +99,11 @@ class XenZone final : public zone::Zone {
   SizeChange plan_update(const spec::Resources& resources);  // xc_mutex_ held; throws past a maximum
   // The zone's memory target, maxmem and online vCPUs to `target` (xc_mutex_ held; checked by the caller).
   void apply_size(const ZoneSize& target);
-  // A pod's further container: the zone grows by its share (zone_resources.hpp), as far as it can; returns
-  // by how much. shrink_by gives that back, never below the boot size.
-  ZoneSize grow_for(const ZoneSize& share);
+  // A pod's further container whose share of the zone (zone_resources.hpp) was `old_share` (what the zone
+  // grew by for it) is now `share`: the zone gives the old back (never below its boot size) and grows by the
+  // new as far as it can, in one step. Returns what the zone grew by this time.
+  ZoneSize reshare(const ZoneSize& old_share, const ZoneSize& share);
   void grow_for_member(uint32_t handle, const zone::ZoneConfig& member);
-  void shrink_by(const ZoneSize& added);
 
   void on_console_text(std::string_view text);  // the session's console sink: console.log
   void emit_record();
@@ -123,6 +126,7 @@ class XenZone final : public zone::Zone {
   ZoneSize boot_size_;
   ZoneSize max_size_;
   ZoneSize size_now_;
+  uint64_t oom_kills_ = 0;  // the main container's cgroup's, as last read (usage())
   std::optional<ContainerExports> exports_;  // the main container's
   std::mutex network_mutex_;
   std::optional<ZoneNetwork> network_;  // from the first sync_network on

@@ -8,6 +8,7 @@
 
 #include "agent-proto/messages.hpp"
 #include "common/error.hpp"
+#include "xen/log.hpp"
 #include "xen/zone_resources.hpp"
 
 namespace runz::xen {
@@ -25,11 +26,30 @@ void XenZone::resume() {
 }
 
 zone::ZoneUsage XenZone::usage() {
+  zone::ZoneUsage usage;
+  bool paused = false;
+  {
+    std::lock_guard lock(xc_mutex_);
+    const auto info = xc_.domain_info(built_->id());
+    if (!info) throw Error("zone " + runz::quoted(cfg_.id) + ": its domain is gone", ENOENT);
+    constexpr uint64_t kPage = 4096;
+    usage = zone::ZoneUsage{info->cpu_time_ns, info->tot_pages * kPage, info->max_pages * kPage, 0};
+    paused = info->paused;
+  }
+  // The OOM kills are the container's cgroup's, from the agent: not while the domain is paused (the agent
+  // could not answer) nor once the container ended; the last count stands then.
+  if (!paused && session_ && session_->main_state() == AgentSession::MainState::kRunning) {
+    try {
+      const uint64_t kills = session_->update_container(ap::Update{cfg_.id, std::nullopt, std::nullopt}).oom_kills;
+      std::lock_guard lock(xc_mutex_);
+      oom_kills_ = std::max(oom_kills_, kills);
+    } catch (const std::exception& e) {
+      log_warning("zone " + runz::quoted(cfg_.id) + ": OOM kills: " + e.what());
+    }
+  }
   std::lock_guard lock(xc_mutex_);
-  const auto info = xc_.domain_info(built_->id());
-  if (!info) throw Error("zone " + runz::quoted(cfg_.id) + ": its domain is gone", ENOENT);
-  constexpr uint64_t kPage = 4096;
-  return zone::ZoneUsage{info->cpu_time_ns, info->tot_pages * kPage, info->max_pages * kPage};
+  usage.oom_kills = oom_kills_;
+  return usage;
 }
 
 // Everything is checked before anything changes: a refused update leaves the zone as it was.
@@ -73,7 +93,7 @@ void XenZone::update(const spec::Resources& resources) {
     if (change.weight || change.cap) xc_.set_sched_params(built_->id(), change.weight, change.cap);
   };
   if (!shrinks) apply();
-  session_->update_container(ap::Update{cfg_.id, resources});
+  session_->update_container(ap::Update{cfg_.id, resources, std::nullopt});
   if (shrinks) apply();
 }
 
@@ -99,20 +119,16 @@ void XenZone::apply_size(const ZoneSize& target) {
   }
 }
 
-ZoneSize XenZone::grow_for(const ZoneSize& share) {
+ZoneSize XenZone::reshare(const ZoneSize& old_share, const ZoneSize& share) {
   std::lock_guard lock(xc_mutex_);
-  const ZoneSize before = size_now_;
-  apply_size(grown_within(before, share, max_size_, xc_.host_info().free_kib / 1024));
-  return ZoneSize{size_now_.memory_mib - before.memory_mib, size_now_.vcpus - before.vcpus};
-}
-
-void XenZone::shrink_by(const ZoneSize& added) {
-  std::lock_guard lock(xc_mutex_);
-  ZoneSize target = size_now_;
-  target.memory_mib = std::max(target.memory_mib > added.memory_mib ? target.memory_mib - added.memory_mib : 0,
-                               boot_size_.memory_mib);
-  target.vcpus = std::max(target.vcpus > added.vcpus ? target.vcpus - added.vcpus : 0, boot_size_.vcpus);
+  ZoneSize base = size_now_;
+  base.memory_mib = std::max(base.memory_mib > old_share.memory_mib ? base.memory_mib - old_share.memory_mib : 0,
+                             boot_size_.memory_mib);
+  base.vcpus = std::max(base.vcpus > old_share.vcpus ? base.vcpus - old_share.vcpus : 0, boot_size_.vcpus);
+  const uint64_t free_mib = xc_.host_info().free_kib / 1024 + (size_now_.memory_mib - base.memory_mib);
+  const ZoneSize target = grown_within(base, share, max_size_, free_mib);
   apply_size(target);
+  return ZoneSize{target.memory_mib - base.memory_mib, target.vcpus - base.vcpus};
 }
 
 }  // namespace runz::xen

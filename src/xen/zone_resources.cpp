@@ -91,9 +91,11 @@ ZoneSize zone_size(const spec::Config& config) {
   return ZoneSize{zone_memory_mib(limit), zone_vcpus(quota, period, cpuset)};
 }
 
-ZoneSize zone_maximums(const ZoneSize& boot, uint64_t host_total_mib) {
-  const uint64_t memory = std::max<uint64_t>(boot.memory_mib, std::min<uint64_t>(host_total_mib, kMaxZoneMemoryMiB));
-  const uint32_t vcpus = std::max(boot.vcpus, kDefaultMaxZoneVcpus);
+ZoneSize zone_maximums(const ZoneSize& boot, uint64_t host_total_mib, std::optional<uint32_t> max_memory_mib,
+                       std::optional<uint32_t> max_vcpus) {
+  const uint64_t ceiling = std::min<uint64_t>({host_total_mib, kMaxZoneMemoryMiB, max_memory_mib.value_or(kMaxZoneMemoryMiB)});
+  const uint64_t memory = std::max<uint64_t>(boot.memory_mib, ceiling);
+  const uint32_t vcpus = std::max(boot.vcpus, std::min(max_vcpus.value_or(kDefaultMaxZoneVcpus), kMaxZoneVcpus));
   return ZoneSize{static_cast<uint32_t>(memory), vcpus};
 }
 
@@ -127,7 +129,7 @@ uint32_t resized_memory_mib(int64_t limit_bytes, const ZoneSize& boot, const Zon
                             std::to_string(want) + " MiB";
   if (want > max.memory_mib)
     throw Error(asked + ", more than its maximum of " + std::to_string(max.memory_mib) +
-                    " MiB (the host's memory; the container gets the zone's memory less " +
+                    " MiB (the host's memory or /etc/runz/runz.json's zone.maxMemoryMiB; the container gets the zone's memory less " +
                     std::to_string(kZoneKernelHeadroomMiB) + " MiB for the zone kernel)",
                 EINVAL);
   if (want > current_mib && want - current_mib > host_free_mib)
@@ -154,7 +156,8 @@ std::optional<uint32_t> resized_vcpus(const spec::CpuResources& cpu, const ZoneS
   if (!want) return std::nullopt;
   if (*want > max.vcpus)
     throw Error("the zone would need " + std::to_string(*want) + " vCPUs, more than its maximum of " +
-                    std::to_string(max.vcpus) + " (runz's default, or the boot count if higher)",
+                    std::to_string(max.vcpus) +
+                    " (runz's default or /etc/runz/runz.json's zone.maxVcpus, or the boot count if higher)",
                 EINVAL);
   return static_cast<uint32_t>(*want);
 }

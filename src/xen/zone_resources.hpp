@@ -10,11 +10,11 @@
 // CPUs named by linux.resources.cpu.cpus ("0-3,6" → 5), else 1; at most kMaxZoneVcpus.
 //
 // Growth (runz update). A zone is built able to grow past its boot size, up to its maximums:
-// - memory up to the host's total memory: Xen's maxmem and the balloon target rise with the update, and the
+// - memory up to the host's total memory (or less, by /etc/runz/runz.json): Xen's maxmem and the balloon target rise with the update, and the
 //   zone kernel's balloon driver hot-plugs memory sections to reach the target (it boots with
 //   memhp_default_state=online, so they come online at once); growth never takes more than the host has
 //   free;
-// - vCPUs up to kDefaultMaxZoneVcpus (or the boot count if higher): the domain has that many, only the
+// - vCPUs up to kDefaultMaxZoneVcpus (or /etc/runz/runz.json's; the boot count if higher): the domain has that many, only the
 //   asked-for ones online (cpu/N/availability in xenstore: the zone kernel offlines the others once it
 //   booted them); the zone
 //   kernel registers one the host makes available and the agent brings it up (guest/cpu_hotplug.hpp). The
@@ -46,9 +46,11 @@ struct ZoneSize {
 
 ZoneSize zone_size(const spec::Config& config);
 
-// How far a zone of boot size `boot` may grow on a host with `host_total_mib` of memory: never below the
-// boot size.
-ZoneSize zone_maximums(const ZoneSize& boot, uint64_t host_total_mib);
+// How far a zone of boot size `boot` may grow on a host with `host_total_mib` of memory, with the host's
+// configured maximums (/etc/runz/runz.json; unset: the host's memory, kDefaultMaxZoneVcpus): never below
+// the boot size.
+ZoneSize zone_maximums(const ZoneSize& boot, uint64_t host_total_mib, std::optional<uint32_t> max_memory_mib = {},
+                       std::optional<uint32_t> max_vcpus = {});
 
 // What a pod's further container adds to its zone (pods are sized by their containers): its memory limit
 // rounded up to MiB and its CPU quota rounded up to vCPUs; 0 for what it does not limit.

@@ -66,6 +66,12 @@ TEST_CASE("zone_maximums: the host's memory and kDefaultMaxZoneVcpus, never belo
   CHECK(zone_maximums(boot, 100).memory_mib == 192);  // a host smaller than the zone: no growth
   CHECK(zone_maximums(ZoneSize{192, 12}, 4096).vcpus == 12);
   CHECK(zone_maximums(boot, uint64_t{1} << 40).memory_mib == kMaxZoneMemoryMiB);
+  // the host's configured maximums
+  CHECK(zone_maximums(boot, 4096, 1024, 8).memory_mib == 1024);
+  CHECK(zone_maximums(boot, 4096, 8192, 8).memory_mib == 4096);  // the host's memory still bounds it
+  CHECK(zone_maximums(boot, 4096, 1024, 8).vcpus == 8);
+  CHECK(zone_maximums(boot, 4096, 64, 1).memory_mib == 192);     // never below the boot size
+  CHECK(zone_maximums(ZoneSize{192, 2}, 4096, std::nullopt, 1).vcpus == 2);
 }
 
 TEST_CASE("resized_memory_mib: limit plus headroom, within the maximum and the host's free memory") {

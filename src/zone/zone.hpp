@@ -20,6 +20,12 @@
 namespace runz::zone {
 
 // Everything a zone needs to be built for one container.
+// How far the host lets a zone grow (runtime/host_config.hpp); unset: runz's defaults.
+struct ZoneLimits {
+  std::optional<uint32_t> max_memory_mib;
+  std::optional<uint32_t> max_vcpus;
+};
+
 struct ZoneConfig {
   std::string id;                     // container id
   std::filesystem::path bundle;       // absolute
@@ -31,6 +37,7 @@ struct ZoneConfig {
   // through the sandbox's monitor socket, instead of getting a zone of its own.
   std::optional<std::string> sandbox;
   std::filesystem::path sandbox_socket;
+  ZoneLimits limits;
 };
 
 // The stdio the container's process gets: fds handed to `create` (pipes/fifos from a shim), or a terminal.
@@ -65,6 +72,7 @@ struct ZoneRecord {
 struct ZoneExit {
   int status = 0;
   std::optional<int> signal;
+  bool oom_killed = false;  // killed by the OOM killer of its container's cgroup in the zone
 };
 
 // What the host accounts to a zone, i.e. to its domain: CPU time of all its vCPUs, the memory it holds now
@@ -73,6 +81,13 @@ struct ZoneUsage {
   uint64_t cpu_time_ns = 0;
   uint64_t memory_bytes = 0;
   uint64_t memory_limit_bytes = 0;
+  uint64_t oom_kills = 0;  // OOM kills in the container's cgroup in the zone so far
+};
+
+// A change to a pod's further container's own cgroup in the zone (either part may be absent: only usage).
+struct ContainerChange {
+  std::optional<spec::Resources> resources;  // `runz update` of the container
+  std::optional<bool> frozen;                // `runz pause` (true) / `resume` (false) of the container
 };
 
 // An exec'd process, or a further container of the zone: the zone's handle for it and its pid inside the zone.
@@ -109,6 +124,9 @@ class Zone {
   virtual void start_container(uint32_t handle) = 0;
   virtual void signal_container(uint32_t handle, int sig, bool all) = 0;
   virtual void remove_container(uint32_t handle) noexcept = 0;
+  // The further container's own cgroup in the zone: new limits (the zone grows or shrinks by the change of
+  // its share), frozen or thawed; returns what the container uses (its cgroup, not the zone).
+  virtual ZoneUsage change_container(uint32_t handle, const ContainerChange& change) = 0;
   virtual ZoneUsage usage() = 0;
   // Brings the zone's NICs in line with the network namespace this process is in (the container's): one
   // NIC per interface there, wired to it, configured by the agent (addresses, routes, MTU); the NIC of an

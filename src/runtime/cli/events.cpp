@@ -1,8 +1,12 @@
 // runz events [--stats] [--interval D] <container-id>: the zone's usage as runc's "stats" events, one JSON
-// object per line: once with --stats, else every interval until the container stops. What a zone reports
-// is its domain's: CPU time of all vCPUs, memory held and the most it may hold.
+// object per line: once with --stats, else every interval until the container stops, with an "oom" event
+// (as runc's) whenever the OOM killer of the container's cgroup in the zone killed a process. What a
+// single-container zone reports is its domain's: CPU time of all vCPUs, memory held and the most it may
+// hold; a pod's further container reports its own cgroup's.
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <chrono>
 #include <ostream>
 #include <thread>
 
@@ -53,11 +57,17 @@ EventsCommand parse_events(const std::vector<std::string>& args) {
 int run(const Runtime& rt, const EventsCommand& command, std::ostream& out) {
   // The first event must work (a wrong id is an error); after that, the container stopping or being
   // deleted between two events ends the stream.
-  out << stats_event(command.id, container_usage(rt, command.id)).dump() << std::endl;
+  ZoneUsage usage = container_usage(rt, command.id);
+  out << stats_event(command.id, usage).dump() << std::endl;
   if (command.stats) return 0;
+  // OOM kills in the container's cgroup are looked for every second, as runc's come when they happen; an
+  // "oom" event for each one since the last look.
+  constexpr std::chrono::milliseconds kOomLook{1000};
+  uint64_t oom_kills = usage.oom_kills;
+  auto next_stats = std::chrono::steady_clock::now() + command.interval;
   for (;;) {
-    std::this_thread::sleep_for(command.interval);
-    ZoneUsage usage;
+    const auto now = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(kOomLook, next_stats - now));
     try {
       usage = container_usage(rt, command.id);
     } catch (const ContainerNotRunning&) {
@@ -67,7 +77,11 @@ int run(const Runtime& rt, const EventsCommand& command, std::ostream& out) {
     } catch (const ContainerNotExist&) {
       return 0;
     }
-    out << stats_event(command.id, usage).dump() << std::endl;
+    for (; oom_kills < usage.oom_kills; ++oom_kills) out << nlohmann::json{{"type", "oom"}, {"id", command.id}}.dump() << std::endl;
+    if (std::chrono::steady_clock::now() >= next_stats) {
+      out << stats_event(command.id, usage).dump() << std::endl;
+      next_stats += command.interval;
+    }
   }
 }
 
