@@ -15,7 +15,7 @@ events=$!
 sleep 1
 log "ctr run --memory-limit 64 MiB t6: a process that fills 200 MB"
 ctr_ run --runtime "$RUNTIME" --memory-limit 67108864 "$IMAGE" t6 \
-  awk 'BEGIN { s = sprintf("%200000000s", ""); print "survived", length(s) }' >"$RUNZ_TEST_TMP/out" 2>&1
+  busybox awk 'BEGIN { s = sprintf("%200000000s", ""); print "survived", length(s) }' >"$RUNZ_TEST_TMP/out" 2>&1
 rc=$?
 cat "$RUNZ_TEST_TMP/out"
 [ "$rc" = 137 ] || shim_fail "the task exited $rc, want 137 (OOM-killed)"
