@@ -48,3 +48,26 @@ TEST_CASE("host config: absent is runz's defaults; zone limits read and checked,
   std::ofstream(path) << "{";
   CHECK(refusal(path) == path.string() + ": not valid JSON");
 }
+
+TEST_CASE("host config: the backends' id base and fid limit") {
+  TempDir tmp;
+  const auto path = tmp.path / "runz.json";
+  CHECK_FALSE(load_host_config(path).backend_id_base);
+  CHECK(runz::zone::backend_user(load_host_config(path), 3) == 0x70000003u);
+
+  std::ofstream(path) << R"({"backend": {"idBase": 3000000000, "maxFids": 20000}})";
+  const auto host = load_host_config(path);
+  CHECK(host.backend_id_base == 3000000000u);
+  CHECK(host.backend_max_fids == 20000u);
+  CHECK(runz::zone::backend_user(host, 3) == 3000000003u);
+  CHECK_FALSE(host.max_vcpus);
+
+  std::ofstream(path) << R"({"backend": {"idBase": 1000}})";
+  CHECK(refusal(path) == path.string() + ": backend.idBase: must be an integer in [65536, 4294868992]");
+  std::ofstream(path) << R"({"backend": {"idBase": 4294967295}})";
+  CHECK(refusal(path).find("backend.idBase: must be an integer") != std::string::npos);
+  std::ofstream(path) << R"({"backend": {"maxFids": 1}})";
+  CHECK(refusal(path) == path.string() + ": backend.maxFids: must be an integer in [64, 1048576]");
+  std::ofstream(path) << R"({"backend": 5})";
+  CHECK(refusal(path) == path.string() + ": backend: must be an object");
+}

@@ -13,7 +13,7 @@ using zone::ZoneConfig;
 using zone::ZoneDevice;
 using zone::ZoneExit;
 using zone::ZoneFactory;
-using zone::ZoneLimits;
+using zone::HostSettings;
 using zone::ZoneRecord;
 using zone::ZoneStdio;
 using zone::ZoneUsage;

@@ -152,8 +152,8 @@ void XenZone::build_domain_step() {
   b.kernel = zone_kernel(cfg_.zone_dir);
   b.initrd = cfg_.zone_dir / "initrd.img";
   boot_size_ = zone_size(cfg_.config);
-  max_size_ = zone_maximums(boot_size_, xc_.host_info().total_kib / 1024, cfg_.limits.max_memory_mib,
-                            cfg_.limits.max_vcpus);
+  max_size_ = zone_maximums(boot_size_, xc_.host_info().total_kib / 1024, cfg_.host.max_memory_mib,
+                            cfg_.host.max_vcpus);
   size_now_ = boot_size_;
   // Growth (zone_resources.hpp): hot-plugged memory comes online by itself. The vCPUs past the boot count
   // boot too and go offline as their availability says: maxcpus= would spare that, but a PV kernel drops
@@ -175,7 +175,7 @@ void XenZone::build_domain_step() {
 }
 
 void XenZone::start_backend_step() {
-  exports_ = ContainerExports::start(xs_, built_->id(), cfg_, 0, "", false, kBackendNodesTimeout, exports_recorder());
+  exports_ = ContainerExports::start(xs_, built_->id(), cfg_, cfg_.host, 0, "", false, kBackendNodesTimeout, exports_recorder());
   next_devid_ = exports_->next_devid();
 }
 
@@ -284,7 +284,7 @@ zone::ExecStarted XenZone::add_container(const zone::ZoneConfig& member, zone::Z
       next_devid_ += export_count(member);
     }
     PodContainer pod{member.id,
-                     ContainerExports::start(xs_, built_->id(), member, first_devid, prefix, true,
+                     ContainerExports::start(xs_, built_->id(), member, cfg_.host, first_devid, prefix, true,
                                              env_seconds("RUNZ_ZONE_REQUEST_TIMEOUT_S", kDefaultRequestTimeout),
                                              exports_recorder())};
     {

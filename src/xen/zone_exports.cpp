@@ -125,12 +125,15 @@ uint32_t export_count(const zone::ZoneConfig& cfg) {
   return n;
 }
 
-ContainerExports ContainerExports::start(XsHandle& xs, DomId domid, const zone::ZoneConfig& cfg, uint32_t first_devid,
-                                         const std::string& prefix, bool hotplug, std::chrono::seconds timeout,
-                                         const Recorder& record) {
+ContainerExports ContainerExports::start(XsHandle& xs, DomId domid, const zone::ZoneConfig& cfg,
+                                         const zone::HostSettings& host, uint32_t first_devid, const std::string& prefix,
+                                         bool hotplug, std::chrono::seconds timeout, const Recorder& record) {
   const std::vector<Export> exports = container_exports(cfg, domid, first_devid, prefix);
   make_mount_points(cfg);
-  std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid)};
+  const std::string user = std::to_string(zone::backend_user(host, domid));
+  std::vector<std::string> argv = {find_p9_backend().string(), "--domid", std::to_string(domid), "--user",
+                                   user + ":" + user};
+  if (host.backend_max_fids) argv.insert(argv.end(), {"--max-fids", std::to_string(*host.backend_max_fids)});
   std::vector<devices::P9fsDevice> devs;
   ContainerExports made;
   made.domid_ = domid;
@@ -149,7 +152,7 @@ ContainerExports ContainerExports::start(XsHandle& xs, DomId domid, const zone::
     made.backend_ = ChildProcess::spawn(argv, log, std::vector<std::string>{});
     record.helper(made.backend_->identity());
     log_info("domain " + std::to_string(domid) + ": 9pfs backend pid " + std::to_string(made.backend_->identity().pid) +
-             " serves " + std::to_string(exports.size()) + " export(s) of " + runz::quoted(cfg.id));
+             " (user " + user + ") serves " + std::to_string(exports.size()) + " export(s) of " + runz::quoted(cfg.id));
     wait_backend_state(xs, exports, hotplug ? XenbusStateConnected : XenbusStateInitWait, *made.backend_, log, timeout);
   } catch (...) {
     const std::optional<zone::HostProcess> helper = made.helper();

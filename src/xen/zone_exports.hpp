@@ -43,9 +43,11 @@ class ContainerExports {
   // backend (its log: <cfg.state_dir>/p9-backend.log) and waits until it serves them: until each device's
   // backend is InitWait (`hotplug` false: the zone has not booted) or Connected (`hotplug`: the running
   // zone's frontend connects at once). On failure, what was made is removed again.
-  static ContainerExports start(XsHandle& xs, DomId domid, const zone::ZoneConfig& cfg, uint32_t first_devid,
-                                const std::string& prefix, bool hotplug, std::chrono::seconds timeout,
-                                const Recorder& record);
+  // The backend runs as the zone's backend user with the fid limit `host` sets (the zone's settings: a
+  // pod's further container is served as its sandbox is).
+  static ContainerExports start(XsHandle& xs, DomId domid, const zone::ZoneConfig& cfg, const zone::HostSettings& host,
+                                uint32_t first_devid, const std::string& prefix, bool hotplug,
+                                std::chrono::seconds timeout, const Recorder& record);
 
   ContainerExports() = default;
   ContainerExports(ContainerExports&&) noexcept = default;

@@ -19,13 +19,25 @@
 
 namespace runz::zone {
 
-// Everything a zone needs to be built for one container.
-// How far the host lets a zone grow (runtime/host_config.hpp); unset: runz's defaults.
-struct ZoneLimits {
-  std::optional<uint32_t> max_memory_mib;
+// What the host's administrator sets for every zone (runtime/host_config.hpp); unset: runz's defaults.
+struct HostSettings {
+  std::optional<uint32_t> max_memory_mib;  // how far a zone may grow
   std::optional<uint32_t> max_vcpus;
+  std::optional<uint32_t> backend_id_base;  // backend_user()
+  std::optional<uint32_t> backend_max_fids;  // 9P fids per device (runz-p9-backend --max-fids)
 };
 
+// The 9pfs backend of a zone runs as a user and group of its own: the id base plus the zone's domid (at
+// most 0x7FEF). The default base lies where no Debian or systemd allocation does (users below 65536,
+// DynamicUser= below 65520, nspawn's container ranges end at 0x6FFEFFFF). The largest base keeps base +
+// domid below 0xFFFF0000 (and so away from (uid_t)-1 and the overflow ids).
+inline constexpr uint32_t kDefaultBackendIdBase = 0x70000000;
+inline constexpr uint32_t kMaxBackendIdBase = 0xFFFF0000 - 0x8000;
+inline uint32_t backend_user(const HostSettings& host, uint32_t domid) {
+  return host.backend_id_base.value_or(kDefaultBackendIdBase) + domid;
+}
+
+// Everything a zone needs to be built for one container.
 struct ZoneConfig {
   std::string id;                     // container id
   std::filesystem::path bundle;       // absolute
@@ -37,7 +49,7 @@ struct ZoneConfig {
   // through the sandbox's monitor socket, instead of getting a zone of its own.
   std::optional<std::string> sandbox;
   std::filesystem::path sandbox_socket;
-  ZoneLimits limits;
+  HostSettings host;
 };
 
 // The stdio the container's process gets: fds handed to `create` (pipes/fifos from a shim), or a terminal.

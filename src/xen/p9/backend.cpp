@@ -84,14 +84,15 @@ class Backend {
     }
     stop_ = block_stop_signals();
     if (cfg_.confine) {
-      const RootSwitch how = confine_process();
+      const RootSwitch how = confine_process(BackendUser{cfg_.uid, cfg_.gid});
       log_to_stderr(prefix() + "confined (" + (how == RootSwitch::kPivot ? "pivot_root" : "chroot") +
-                    " into an empty root, " + std::to_string(std::size(kBackendCapabilities)) + " capabilities)\n");
+                    " into an empty root, user " + std::to_string(cfg_.uid) + ":" + std::to_string(cfg_.gid) + ", " +
+                    std::to_string(std::size(kBackendCapabilities)) + " capabilities)\n");
     } else {
       prime_proc_fd_dir();
     }
     for (size_t i = 0; i < exports.size() && !cfg_.probe_confinement; ++i) {
-      DeviceConfig dc{cfg_.domid, cfg_.exports[i].devid, cfg_.exports[i].tag, cfg_.backend_domid};
+      DeviceConfig dc{cfg_.domid, cfg_.exports[i].devid, cfg_.exports[i].tag, cfg_.backend_domid, cfg_.max_fids};
       devices_.push_back(std::make_unique<Device>(dc, std::move(exports[i]), *xs_, *gnt_, *evtchn_));
       devices_.back()->start();
     }
@@ -102,7 +103,7 @@ class Backend {
   }
 
   // --probe-confinement: what set-up left this process able to do (confine_probe.hpp).
-  int probe() const { return probe_confinement(exports_); }
+  int probe() const { return probe_confinement(exports_, BackendUser{cfg_.uid, cfg_.gid}); }
 
   void serve() {
     bool more = false;

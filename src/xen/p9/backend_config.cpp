@@ -1,7 +1,11 @@
 #include "xen/p9/backend_config.hpp"
 
 #include <cerrno>
+#include <cstdint>
+#include <optional>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "common/error.hpp"
 #include "xen/p9/xenbus_backend.hpp"
@@ -9,9 +13,9 @@
 namespace runz::p9 {
 
 const char* const kBackendUsage =
-    "usage: runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] [--no-confine] "
+    "usage: runz-p9-backend --domid N [--backend-domid B] [--user UID:GID] [--max-fids N] [--no-seccomp] [--no-confine] "
     "--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]\n"
-    "       runz-p9-backend --probe-confinement [--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] ...]";
+    "       runz-p9-backend --probe-confinement [--user UID:GID] [--export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] ...]";
 
 namespace {
 constexpr size_t kMaxTagBytes = 31;
@@ -23,6 +27,17 @@ uint32_t parse_number(std::string_view s, const char* what) {
   const auto v = parse_xs_u32(s);
   if (!v) bad(std::string(what) + " " + quoted(s) + " is not a number");
   return *v;
+}
+
+// --user UID:GID, numeric, neither of them 0: the confined backend never runs as root.
+std::pair<uint32_t, uint32_t> parse_user(std::string_view value) {
+  const auto colon = value.find(':');
+  if (colon == std::string_view::npos) bad("--user " + quoted(value) + ": expected UID:GID");
+  const uint32_t uid = parse_number(value.substr(0, colon), "uid");
+  const uint32_t gid = parse_number(value.substr(colon + 1), "gid");
+  if (uid == 0 || gid == 0 || uid == UINT32_MAX || gid == UINT32_MAX)
+    bad("--user " + quoted(value) + ": the backend runs as an unprivileged user: not 0 and not -1");
+  return {uid, gid};
 }
 
 bool valid_tag(std::string_view tag) {
@@ -49,6 +64,7 @@ ExportSpec parse_export_id(std::string_view value) {
 BackendConfig parse_backend_args(const std::vector<std::string>& args) {
   BackendConfig cfg;
   bool have_domid = false;
+  std::optional<std::pair<uint32_t, uint32_t>> user;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -58,6 +74,12 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
     if (a == "--domid") {
       cfg.domid = parse_number(value(), "domid");
       have_domid = true;
+    } else if (a == "--user") {
+      user = parse_user(value());
+    } else if (a == "--max-fids") {
+      cfg.max_fids = parse_number(value(), "max fids");
+      if (cfg.max_fids == 0 || cfg.max_fids > kMaxFidsLimit)
+        bad("--max-fids " + std::to_string(cfg.max_fids) + ": must be in [1, " + std::to_string(kMaxFidsLimit) + "]");
     } else if (a == "--backend-domid") {
       cfg.backend_domid = parse_number(value(), "backend domid");
     } else if (a == "--export") {
@@ -96,6 +118,11 @@ BackendConfig parse_backend_args(const std::vector<std::string>& args) {
     if (!have_domid) bad("--domid is required");
     if (cfg.domid == 0 || cfg.domid > kMaxDomid) bad("domid " + std::to_string(cfg.domid) + " is not a guest domain");
     if (cfg.exports.empty()) bad("at least one --export is required");
+  }
+  if (user) {
+    std::tie(cfg.uid, cfg.gid) = *user;
+  } else if (cfg.confine) {
+    bad("--user is required: a confined backend does not run as root");
   }
   std::set<uint32_t> devids;
   std::set<std::string> tags;

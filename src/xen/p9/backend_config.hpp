@@ -1,7 +1,9 @@
 // Configuration of one runz-p9-backend process (one guest domain, any number of exports), from argv:
-//   runz-p9-backend --domid N [--backend-domid B] [--no-seccomp] [--no-confine]
+//   runz-p9-backend --domid N [--backend-domid B] [--user UID:GID] [--max-fids N] [--no-seccomp] [--no-confine]
 //                   --export DEVID:TAG --path HOSTPATH [--ro] [--file NAME] [--export ...]
-//   runz-p9-backend --probe-confinement [--export ...]
+//   runz-p9-backend --probe-confinement [--user UID:GID] [--export ...]
+// --user: who the backend runs as once confined, never root; required unless --no-confine (runz gives each
+// zone's backend a user of its own: zone/zone.hpp, backend_user). --max-fids: fids per device (ServerLimits).
 // --no-seccomp and --no-confine are for debugging only (runz never passes them). --probe-confinement sets up
 // the exports (if any), confines itself and loads the filter as a serving backend does, then tries what it
 // must not be able to do and reports each attempt on stdout (confine_probe.hpp); no Xen device is opened.
@@ -16,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "xen/p9/server.hpp"
+
 namespace runz::p9 {
 
 struct ExportSpec {
@@ -26,8 +30,13 @@ struct ExportSpec {
   std::optional<std::string> file_name;  // single-file export
 };
 
+inline constexpr size_t kMaxFidsLimit = 1 << 20;
+
 struct BackendConfig {
   uint32_t domid = 0;
+  uint32_t uid = 0;  // --user; stays 0 (root) only with --no-confine
+  uint32_t gid = 0;
+  size_t max_fids = kDefaultMaxFids;  // ServerLimits::max_fids
   uint32_t backend_domid = 0;
   bool seccomp = true;
   bool confine = true;             // confine.hpp: empty root, private procfs, three capabilities

@@ -1,6 +1,7 @@
 #include "xen/p9/confine.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -87,7 +88,10 @@ RootSwitch switch_to_empty_root() {
   return how;
 }
 
-void drop_capabilities() {
+// Capabilities cut to kBackendCapabilities, and the user switched to `user` on the way: the bounding set is
+// cut while CAP_SETPCAP is still effective, the groups and ids changed while CAP_SETGID/CAP_SETUID are, with
+// the permitted set kept across setresuid (PR_SET_KEEPCAPS), and the three made effective again last.
+void drop_capabilities(BackendUser user) {
   const uint64_t keep = capability_mask(kBackendCapabilities);
   for (int cap = 0; cap < 64; ++cap) {
     if ((keep & (uint64_t{1} << cap)) != 0) continue;
@@ -97,6 +101,12 @@ void drop_capabilities() {
     }
   }
   if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) throw_errno("clear the ambient set");
+  if (user.uid == 0 || user.gid == 0) throw Error("confine: the backend may not run on as root", EINVAL);
+  if (::setgroups(0, nullptr) != 0) throw_errno("drop the supplementary groups");
+  if (::setresgid(user.gid, user.gid, user.gid) != 0) throw_errno("setresgid " + std::to_string(user.gid));
+  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw_errno("PR_SET_KEEPCAPS");
+  if (::setresuid(user.uid, user.uid, user.uid) != 0) throw_errno("setresuid " + std::to_string(user.uid));
+  if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw_errno("PR_SET_KEEPCAPS off");
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
   data[0].effective = data[0].permitted = static_cast<uint32_t>(keep);
@@ -104,7 +114,7 @@ void drop_capabilities() {
   if (::syscall(SYS_capset, &header, data) != 0) throw_errno("capset");
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("PR_SET_NO_NEW_PRIVS");
   // Not dumpable: no core file, and /proc/<pid> of this process is off limits to every process that lacks
-  // CAP_SYS_PTRACE (the other backends included).
+  // CAP_SYS_PTRACE (the other backends included). Set after the id change, which resets it.
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) throw_errno("PR_SET_DUMPABLE");
 }
 
@@ -149,11 +159,11 @@ UniqueFd clone_export_tree(const std::string& host_path, bool directory, bool re
   return tree;
 }
 
-RootSwitch confine_process() {
+RootSwitch confine_process(BackendUser user) {
   require_single_thread();
   UniqueFd proc_fd_dir = private_proc_fd_dir();
   const RootSwitch how = switch_to_empty_root();
-  drop_capabilities();
+  drop_capabilities(user);
   use_proc_fd_dir(std::move(proc_fd_dir));
   return how;
 }

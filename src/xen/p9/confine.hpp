@@ -10,7 +10,10 @@
 //    through which node_ops.hpp reopens O_PATH descriptors; /proc/sys, sysrq-trigger and every process it
 //    may not ptrace are not in it;
 //  - CAP_CHOWN, CAP_DAC_OVERRIDE and CAP_FOWNER (kBackendCapabilities) in every set; the bounding and
-//    ambient sets hold no others, no_new_privs is set and the process is not dumpable.
+//    ambient sets hold no others, no_new_privs is set and the process is not dumpable;
+//  - a user and group of its own (not root), no supplementary groups: what is left of uid 0's standing
+//    (signalling, /proc, keyrings and per-user limits shared with dom0's root processes) goes with it, and
+//    the three capabilities are what still lets it act on the export's files of any owner.
 // Its root is an empty read-only tmpfs in a mount namespace of its own (pivot_root; chroot where the old
 // root cannot be pivoted away from), so an absolute path names nothing of dom0's.
 //
@@ -49,10 +52,16 @@ UniqueFd clone_export_tree(const std::string& host_path, bool directory, bool re
 // How the root was replaced: by pivot_root, or by chroot where pivot_root was refused (an initramfs root).
 enum class RootSwitch { kPivot, kChroot };
 
-// Confines the calling process as described above. It must be single-threaded (namespaces and capability
+// Who the confined process runs as; neither may be 0.
+struct BackendUser {
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+};
+
+// Confines the calling process as described above, running on as `user`. It must be single-threaded (namespaces and capability
 // sets are per thread): call before anything starts a thread (libxenstore's watch reader). Installs the
 // private procfs's fd directory with use_proc_fd_dir(). Throws runz::Error; a process whose confinement
 // failed half way must exit.
-RootSwitch confine_process();
+RootSwitch confine_process(BackendUser user);
 
 }  // namespace runz::p9

@@ -140,7 +140,7 @@ std::string expect_field(const std::string& status, const char* name, const std:
 
 }  // namespace
 
-int probe_confinement(const std::vector<Export>& exports) {
+int probe_confinement(const std::vector<Export>& exports, BackendUser user) {
   Report r;
   // Host paths by name: the root is an empty tmpfs.
   r.forbidden("open /etc/shadow by absolute path", [] { return ::open("/etc/shadow", O_RDONLY | O_CLOEXEC); });
@@ -180,6 +180,7 @@ int probe_confinement(const std::vector<Export>& exports) {
   });
   r.forbidden("mount a tmpfs", [] { return ::mount("probe", "/", "tmpfs", 0, nullptr); });
   r.forbidden("ptrace(PTRACE_ATTACH, 1)", [] { return ::ptrace(PTRACE_ATTACH, 1, nullptr, nullptr); });
+  r.forbidden("setresuid(0, 0, 0) back to root", [] { return ::syscall(SYS_setresuid, 0, 0, 0); });
   r.forbidden("socket(AF_UNIX)", [] { return ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0); });
   // Signals: only to this process's own threads.
   r.forbidden("kill(1, 0)", [] { return ::kill(1, 0); });
@@ -208,7 +209,7 @@ int probe_confinement(const std::vector<Export>& exports) {
 
   // What the backend still needs.
   const uint64_t caps = capability_mask(kBackendCapabilities);
-  r.needed("capabilities, no_new_privs, seccomp (own /proc status)", [&]() -> std::string {
+  r.needed("user, groups, capabilities, no_new_privs, seccomp (own /proc status)", [&]() -> std::string {
     const std::string status = own_status();
     if (status.empty()) return "cannot read /proc/<pid>/status through the fd directory";
     for (const char* set : {"CapEff", "CapPrm", "CapBnd"}) {
@@ -217,6 +218,13 @@ int probe_confinement(const std::vector<Export>& exports) {
     for (const char* set : {"CapInh", "CapAmb"}) {
       if (std::string why = expect_field(status, set, hex_mask(0)); !why.empty()) return why;
     }
+    const std::string uid = std::to_string(user.uid);
+    const std::string gid = std::to_string(user.gid);
+    if (std::string why = expect_field(status, "Uid", uid + "\t" + uid + "\t" + uid + "\t" + uid); !why.empty())
+      return why;
+    if (std::string why = expect_field(status, "Gid", gid + "\t" + gid + "\t" + gid + "\t" + gid); !why.empty())
+      return why;
+    if (std::string why = expect_field(status, "Groups", ""); !why.empty()) return why;
     if (std::string why = expect_field(status, "NoNewPrivs", "1"); !why.empty()) return why;
     return expect_field(status, "Seccomp", "2");
   });

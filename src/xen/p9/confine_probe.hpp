@@ -7,11 +7,13 @@
 
 #include <vector>
 
+#include "xen/p9/confine.hpp"
 #include "xen/p9/export.hpp"
 
 namespace runz::p9 {
 
-// Returns 0 if every forbidden attempt was denied and every needed operation worked, else 1.
-int probe_confinement(const std::vector<Export>& exports);
+// Returns 0 if every forbidden attempt was denied and every needed operation worked, else 1. `user` is who
+// the process must be running as.
+int probe_confinement(const std::vector<Export>& exports, BackendUser user);
 
 }  // namespace runz::p9

@@ -55,6 +55,9 @@ bool can_confine() {
   return ::geteuid() == 0 && (eff & (uint64_t{1} << CAP_SYS_ADMIN)) != 0;
 }
 
+// Who the tests' confined children run as: as runz's default for a zone with domid 1.
+constexpr BackendUser kTestUser{0x70000001, 0x70000001};
+
 struct TempDir {
   std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("p9_confine_test." + std::to_string(::getpid()));
@@ -81,7 +84,7 @@ TEST_CASE("status_field finds a field's value, trimmed") {
   CHECK(status_field(text, "Missing") == "");
 }
 
-TEST_CASE("a confined process still serves a writable export with its three capabilities") {
+TEST_CASE("a confined process runs as its own user and still serves a writable export with its three capabilities") {
   if (!can_confine()) {
     MESSAGE("skipped: confining needs root with CAP_SYS_ADMIN");
     return;
@@ -91,6 +94,8 @@ TEST_CASE("a confined process still serves a writable export with its three capa
   std::ofstream(file) << "x";
   REQUIRE(::chown(file.c_str(), 1000, 1000) == 0);
   REQUIRE(::chmod(file.c_str(), 0600) == 0);
+  std::ofstream(dir.path / "roots") << "y";
+  REQUIRE(::chmod((dir.path / "roots").c_str(), 0600) == 0);
   std::filesystem::create_directory(dir.path / "private");
   REQUIRE(::chown((dir.path / "private").c_str(), 1000, 1000) == 0);
   REQUIRE(::chmod((dir.path / "private").c_str(), 0700) == 0);
@@ -98,8 +103,16 @@ TEST_CASE("a confined process still serves a writable export with its three capa
   CHECK(in_child([&] {
           Export e = Export::adopt_directory(clone_export_tree(root, true, false), root, false);
           Export ro = Export::adopt_directory(clone_export_tree(root, true, true), root, true);
-          confine_process();
+          confine_process(kTestUser);
           int code = 0;
+          uid_t ruid = 0, euid = 0, suid = 0;
+          gid_t rgid = 0, egid = 0, sgid = 0;
+          if (::getresuid(&ruid, &euid, &suid) != 0 || ruid != kTestUser.uid || euid != kTestUser.uid ||
+              suid != kTestUser.uid)
+            code |= 64;
+          if (::getresgid(&rgid, &egid, &sgid) != 0 || rgid != kTestUser.gid || egid != kTestUser.gid ||
+              sgid != kTestUser.gid || ::getgroups(0, nullptr) != 0)
+            code |= 128;
           const runz::UniqueFd theirs = e.lookup({"theirs"});
           try {
             (void)reopen_node(theirs.get(), O_RDWR);  // CAP_DAC_OVERRIDE
@@ -118,13 +131,20 @@ TEST_CASE("a confined process still serves a writable export with its three capa
           const runz::UniqueFd ro_root = ro.lookup({});
           if (openat_beneath(ro_root.get(), "nope", O_CREAT | O_WRONLY, 0600) != -1 || errno != EROFS) code |= 16;
           if (::open("/etc/passwd", O_RDONLY | O_CLOEXEC) != -1) code |= 32;
+          // A root-owned 0600 file in the export: still the service's to read and write (CAP_DAC_OVERRIDE).
+          try {
+            (void)reopen_node(e.lookup({"roots"}).get(), O_RDWR);
+          } catch (...) {
+            code |= 256;
+          }
           return code;
         }) == 0);
   struct stat st {};
   REQUIRE(::stat(file.c_str(), &st) == 0);
   CHECK(st.st_uid == 2000);
   CHECK((st.st_mode & 07777) == 0640);
-  CHECK(std::filesystem::exists(dir.path / "private" / "new"));
+  REQUIRE(::stat((dir.path / "private" / "new").c_str(), &st) == 0);
+  CHECK(st.st_uid == kTestUser.uid);  // made as the backend's user; the server then chowns it (chown_new)
   CHECK_FALSE(std::filesystem::exists(dir.path / "nope"));
 }
 
@@ -144,7 +164,7 @@ TEST_CASE("a root that cannot be pivoted away from (not a mount of its own) is r
           if (::mount("proc", (root + "/proc").c_str(), "proc", 0, nullptr) != 0) return 2;
           Export e = Export::adopt_directory(clone_export_tree(root + "/export", true, false), root, false);
           if (::chroot(root.c_str()) != 0 || ::chdir("/") != 0) return 3;
-          if (confine_process() != RootSwitch::kChroot) return 4;
+          if (confine_process(kTestUser) != RootSwitch::kChroot) return 4;
           if (::open("/export", O_PATH | O_CLOEXEC) != -1) return 5;  // the old root's entries are gone
           if (::open("/proc/self", O_PATH | O_CLOEXEC) != -1) return 6;
           runz::UniqueFd made(openat_beneath(e.lookup({}).get(), "new", O_CREAT | O_WRONLY, 0600));
@@ -165,12 +185,27 @@ TEST_CASE("confining refuses a process that already runs a second thread") {
           });
           int code = 1;
           try {
-            confine_process();
+            confine_process(kTestUser);
           } catch (const runz::Error&) {
             code = 0;
           }
           stop = true;
           t.join();
           return code;
+        }) == 0);
+}
+
+TEST_CASE("confining refuses to run on as root") {
+  if (!can_confine()) {
+    MESSAGE("skipped: confining needs root with CAP_SYS_ADMIN");
+    return;
+  }
+  CHECK(in_child([] {
+          try {
+            confine_process(BackendUser{0, 0});
+          } catch (const runz::Error& e) {
+            return std::string(e.what()).find("may not run on as root") != std::string::npos ? 0 : 2;
+          }
+          return 1;
         }) == 0);
 }

@@ -31,10 +31,12 @@ namespace runz::p9 {
 // memory per device. 8 MiB is 1 KiB per fid at the fid limit, several times what a guest's usual fids
 // (a dentry a few directories deep) hold; past it Twalk and Tlcreate get ENOMEM until fids are clunked.
 constexpr size_t kMaxFidPathBytes = 8 * 1024 * 1024;
+// Fids per device unless the host configures another (runz.json backend.maxFids, --max-fids).
+constexpr size_t kDefaultMaxFids = 8192;
 
 struct ServerLimits {
   uint32_t max_msize_bytes = 512 * 1024;  // the transport's largest message
-  size_t max_fids = 8192;                 // each fid holds up to two host descriptors
+  size_t max_fids = kDefaultMaxFids;      // each fid holds up to two host descriptors
   size_t max_fid_path_bytes = kMaxFidPathBytes;
 };
 

@@ -28,10 +28,11 @@ std::optional<uint32_t> parse_xs_u32(std::string_view s) noexcept {
 }
 
 namespace {
-ServerLimits limits_for_ring_order(uint32_t order) {
+ServerLimits limits_for(uint32_t ring_order, size_t max_fids) {
   ServerLimits l;
+  l.max_fids = max_fids;
   // As the Linux frontend computes its maximum: half of one direction of the ring.
-  l.max_msize_bytes = ring_bytes_for_order(order) / 2;
+  l.max_msize_bytes = ring_bytes_for_order(ring_order) / 2;
   return l;
 }
 }  // namespace
@@ -41,7 +42,7 @@ Device::Device(DeviceConfig config, Export exp, Xenstore& xs, GrantMapper& gnt, 
       xs_(xs),
       gnt_(gnt),
       evtchn_(evtchn),
-      server_(std::move(exp), limits_for_ring_order(kMaxRingPageOrder)) {}
+      server_(std::move(exp), limits_for(kMaxRingPageOrder, config_.max_fids)) {}
 
 Device::~Device() {
   disconnect();

@@ -28,6 +28,7 @@ struct DeviceConfig {
   uint32_t devid = 0;
   std::string tag;             // what the guest mounts: mount -t 9p -o trans=xen <tag> /mnt
   uint32_t backend_domid = 0;  // where this backend runs
+  size_t max_fids = kDefaultMaxFids;
 };
 
 std::string backend_path(const DeviceConfig& c);
