@@ -91,11 +91,7 @@ struct ExecClient {
 };
 
 std::function<void(ZoneExit)> exit_reporter(const std::shared_ptr<ExecClient>& connection) {
-  return [connection](ZoneExit exit) {
-    json done = {{"ok", true}, {"exitStatus", exit.status}};
-    if (exit.signal) done["signal"] = *exit.signal;
-    connection->on_exit(done);
-  };
+  return [connection](ZoneExit exit) { connection->on_exit(exit_answer(exit)); };
 }
 
 class Monitor {
@@ -357,8 +353,7 @@ int Monitor::finish() {
   zone_.reset();  // destroys the zone, synchronously (a pod's containers hear they were killed)
   members_.clear();
 
-  json answer = {{"ok", true}, {"exitStatus", exit_.status}};
-  if (exit_.signal) answer["signal"] = *exit_.signal;
+  const json answer = exit_answer(exit_);
   for (UniqueFd& waiter : waiters_) {
     try {
       send_all(waiter.get(), answer.dump() + "\n");

@@ -12,13 +12,6 @@ namespace runz::runtime {
 
 namespace {
 
-ZoneExit exit_from(const nlohmann::json& answer) {
-  ZoneExit exit;
-  exit.status = answer.at("exitStatus").get<int>();
-  if (answer.contains("signal")) exit.signal = answer.at("signal").get<int>();
-  return exit;
-}
-
 nlohmann::json parse_answer(const std::string& line) {
   nlohmann::json answer;
   try {
@@ -118,6 +111,21 @@ void MonitorClient::signal_container(uint32_t handle, int signal, bool all) cons
 
 void MonitorClient::signal_exec(uint32_t handle, int signal) const {
   call({{"op", "signal-exec"}, {"handle", handle}, {"signal", signal}});
+}
+
+nlohmann::json exit_answer(const ZoneExit& exit) {
+  nlohmann::json answer = {{"ok", true}, {"exitStatus", exit.status}};
+  if (exit.signal) answer["signal"] = *exit.signal;
+  if (exit.oom_killed) answer["oomKilled"] = true;
+  return answer;
+}
+
+ZoneExit exit_from(const nlohmann::json& answer) {
+  ZoneExit exit;
+  exit.status = answer.at("exitStatus").get<int>();
+  if (answer.contains("signal")) exit.signal = answer.at("signal").get<int>();
+  exit.oom_killed = answer.value("oomKilled", false);
+  return exit;
 }
 
 ZoneExit ExecConnection::wait() {

@@ -15,8 +15,9 @@
 //   {"op":"update","resources":{..}}  an OCI LinuxResources document for Zone::update
 //   {"op":"network"}  once the create hooks ran: the zone's NICs from the container's network namespace
 //     (Zone::sync_network; the monitor then follows the namespace); nothing when the config has no network namespace
-// Answers: {"ok":true,...} or {"ok":false,"error":"..."}; "state" adds "status", "wait" adds "exitStatus"
-// and, when killed by a signal, "signal".
+// Answers: {"ok":true,...} or {"ok":false,"error":"..."}; "state" adds "status"; an exit (the answer to
+// "wait", the second answer of "exec" and "add-container") is "exitStatus", "signal" when killed by one, and
+// "oomKilled":true when the OOM killer of the container's cgroup took it (exit_answer, exit_from).
 #pragma once
 
 #include <filesystem>
@@ -34,6 +35,10 @@ namespace runz::runtime {
 inline constexpr const char* kMonitorSocket = "monitor.sock";
 
 // The connection of an exec'd process: open until it ended.
+// An exit as the monitor answers it, and back.
+nlohmann::json exit_answer(const ZoneExit& exit);
+ZoneExit exit_from(const nlohmann::json& answer);
+
 class ExecConnection {
  public:
   ExecConnection(UniqueFd fd, ExecStarted started) : fd_(std::move(fd)), started_(started) {}

@@ -68,22 +68,24 @@ class FakeZone final : public Zone {
     return ExecStarted{handle, 100 + static_cast<int32_t>(handle)};
   }
   void signal_exec(uint32_t, int) override {}
-  // A pod's further container: its process exits, with the status given as its last argument, when started;
-  // what happened is appended to marker/members.
+  // A pod's further container: its process exits, with the status given as its last argument, when started
+  // (OOM-killed with the annotation test.oom-killed); what happened is appended to marker/members.
   ExecStarted add_container(const ZoneConfig& member, ZoneStdio, std::function<void(ZoneExit)> on_exit) override {
     std::lock_guard lock(mutex_);
     const uint32_t handle = next_handle_++;
-    members_[handle] = {std::stoi(member.config.process->args.back()), std::move(on_exit)};
+    const ZoneExit exit{std::stoi(member.config.process->args.back()), std::nullopt,
+                        member.config.annotations.contains("test.oom-killed")};
+    members_[handle] = {exit, std::move(on_exit)};
     std::ofstream(marker_ / "members", std::ios::app) << "add " << member.id << "\n";
     return ExecStarted{handle, 200 + static_cast<int32_t>(handle)};
   }
   void start_container(uint32_t handle) override {
-    std::pair<int, std::function<void(ZoneExit)>> member;
+    std::pair<ZoneExit, std::function<void(ZoneExit)>> member;
     {
       std::lock_guard lock(mutex_);
       member = std::move(members_.at(handle));
     }
-    member.second(ZoneExit{member.first, std::nullopt});
+    member.second(member.first);
   }
   void signal_container(uint32_t, int, bool) override {}
   ZoneUsage change_container(uint32_t, const ContainerChange&) override { return {}; }
@@ -117,7 +119,7 @@ class FakeZone final : public Zone {
   bool started_ = false;
   std::optional<ZoneExit> exit_;
   uint32_t next_handle_ = 2;
-  std::map<uint32_t, std::pair<int, std::function<void(ZoneExit)>>> members_;
+  std::map<uint32_t, std::pair<ZoneExit, std::function<void(ZoneExit)>>> members_;
   std::vector<std::jthread> execs_;  // each reports its exit from a thread of its own, as a zone's pump does
 };
 
@@ -449,6 +451,7 @@ TEST_CASE("pod: a container naming a sandbox joins the sandbox's zone through th
   f.wait_for("m1", Status::Stopped);
   CHECK(wait_gone(member_monitor, std::chrono::seconds(5)));
   CHECK(f.rt.store.load("m1").exit->exit.status == 4);
+  CHECK_FALSE(f.rt.store.load("m1").exit->exit.oom_killed);
   // its monitor's connection closed: the sandbox's monitor removed it from the zone
   for (int i = 0; i < 500 && slurp(f.tmp.path / "members").find("remove") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -456,6 +459,19 @@ TEST_CASE("pod: a container naming a sandbox joins the sandbox's zone through th
   CHECK(container_state(f.rt, "pod1").status == Status::Running);
 
   delete_container(f.rt, "m1", false);
+
+  // An OOM kill in the zone reaches the member's record (the shim's /tasks/oom comes from there).
+  CreateOptions oom_member;
+  oom_member.id = "m3";
+  oom_member.bundle = bundle_with("oom-member", {{"io.kubernetes.cri.container-type", "container"},
+                                                 {"io.kubernetes.cri.sandbox-id", "pod1"},
+                                                 {"test.oom-killed", "yes"}});
+  const HostProcess oom_monitor = create_container(f.rt, oom_member);
+  start_container(f.rt, "m3");
+  f.wait_for("m3", Status::Stopped);
+  CHECK(wait_gone(oom_monitor, std::chrono::seconds(5)));
+  CHECK(f.rt.store.load("m3").exit->exit.oom_killed);
+  delete_container(f.rt, "m3", false);
   kill_container(f.rt, "pod1", SIGKILL, false);
   f.wait_for("pod1", Status::Stopped);
   delete_container(f.rt, "pod1", false);
