@@ -9,22 +9,10 @@
 trap cleanup_cri EXIT
 start_cri
 
-cat >"$RUNZ_TEST_TMP/pod.json" <<JSON
-{"metadata": {"name": "pod1", "namespace": "default", "uid": "pod1-uid", "attempt": 1},
- "log_directory": "$RUNZ_TEST_TMP/pod-logs",
- "linux": {"security_context": {"namespace_options": {"network": 2}}}}
-JSON
-# container_json NAME WORD: a container that writes WORD to /mine in its rootfs and sleeps
-container_json() {
-  cat >"$RUNZ_TEST_TMP/$1.json" <<JSON
-{"metadata": {"name": "$1"}, "image": {"image": "$IMAGE"},
- "command": ["/bin/sh", "-c", "echo $2 >/mine; echo $1-up; exec sleep 100000"],
- "log_path": "$1.log",
- "linux": {"security_context": {"namespace_options": {"network": 2, "pid": 1}}}}
-JSON
-}
-container_json c1 one
-container_json c2 two
+host_pod_json pod1
+# each writes its word to /mine in its rootfs and sleeps
+container_json c1 'echo one >/mine; echo c1-up; exec sleep 100000'
+container_json c2 'echo two >/mine; echo c2-up; exec sleep 100000'
 
 log "RunPodSandbox with handler runz"
 pod=$(cri runp --runtime runz "$RUNZ_TEST_TMP/pod.json") || shim_fail "RunPodSandbox failed"

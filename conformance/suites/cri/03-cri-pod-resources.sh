@@ -13,24 +13,13 @@
 trap cleanup_cri EXIT
 start_cri
 
-cat >"$RUNZ_TEST_TMP/pod.json" <<JSON
-{"metadata": {"name": "pod3", "namespace": "default", "uid": "pod3-uid", "attempt": 1},
- "log_directory": "$RUNZ_TEST_TMP/pod-logs",
- "linux": {"security_context": {"namespace_options": {"network": 2}}}}
-JSON
-# container_json NAME THEN: a container that prints a count until /hog exists, then runs THEN
-container_json() {
-  cat >"$RUNZ_TEST_TMP/$1.json" <<JSON
-{"metadata": {"name": "$1"}, "image": {"image": "$IMAGE"},
- "command": ["/bin/sh", "-c", "i=0; while [ ! -e /hog ]; do i=\$((i+1)); echo $1 \$i; sleep 0.3; done; $2"],
- "log_path": "$1.log",
- "linux": {"resources": {"memory_limit_in_bytes": 268435456, "cpu_period": 100000, "cpu_quota": 100000},
-           "security_context": {"namespace_options": {"network": 2, "pid": 1}}}}
-JSON
-}
+host_pod_json pod3
+# count NAME THEN: a script that prints a count until /hog exists, then runs THEN
+count() { printf "%s\n" "i=0; while [ ! -e /hog ]; do i=\$((i+1)); echo $1 \$i; sleep 0.3; done; $2"; }
+limits='{"memory_limit_in_bytes": 268435456, "cpu_period": 100000, "cpu_quota": 100000}'
 # c1's main process fills 400 MB past its 256 MiB once /hog exists (awk's sprintf fills its string at once)
-container_json c1 'exec busybox awk '"'"'BEGIN { s = sprintf(\"%400000000s\", \"\"); print length(s) }'"'"''
-container_json c2 "exec sleep 100000"
+container_json c1 "$(count c1 'exec busybox awk '"'"'BEGIN { s = sprintf(\"%400000000s\", \"\"); print length(s) }'"'"'')" "$limits"
+container_json c2 "$(count c2 'exec sleep 100000')" "$limits"
 
 pod=$(cri runp --runtime runz "$RUNZ_TEST_TMP/pod.json") || shim_fail "RunPodSandbox failed"
 domain=$(runz_domains)

@@ -25,6 +25,28 @@ cleanup_cri() {
   return 0
 }
 
+# host_pod_json NAME: $RUNZ_TEST_TMP/pod.json, a pod on dom0's network (namespace_options.network NODE)
+host_pod_json() {
+  cat >"$RUNZ_TEST_TMP/pod.json" <<JSON
+{"metadata": {"name": "$1", "namespace": "default", "uid": "$1-uid", "attempt": 1},
+ "log_directory": "$RUNZ_TEST_TMP/pod-logs",
+ "linux": {"security_context": {"namespace_options": {"network": 2}}}}
+JSON
+}
+# container_json NAME SCRIPT [RESOURCES]: $RUNZ_TEST_TMP/NAME.json, a container of $IMAGE running
+# `sh -c SCRIPT` (a JSON string's content) in its own PID namespace on the pod's network, logging to NAME.log;
+# RESOURCES: CreateContainer's linux.resources as JSON
+container_json() {
+  _resources=
+  [ -z "${3:-}" ] || _resources="\"resources\": $3, "
+  cat >"$RUNZ_TEST_TMP/$1.json" <<JSON
+{"metadata": {"name": "$1"}, "image": {"image": "$IMAGE"},
+ "command": ["/bin/sh", "-c", "$2"],
+ "log_path": "$1.log",
+ "linux": {$_resources"security_context": {"namespace_options": {"network": 2, "pid": 1}}}}
+JSON
+}
+
 # start_cri: containerd with its CRI plugin, the sandbox (pause) image and the app image ($IMAGE) imported
 start_cri() {
   # CRI copies the host's /etc/hosts and resolv.conf into a host-network pod
