@@ -45,9 +45,13 @@ log "CreateContainer c1 and c2 (256 MiB, one CPU each), StartContainer"
 c1=$(cri create "$pod" "$RUNZ_TEST_TMP/c1.json" "$RUNZ_TEST_TMP/pod.json") || shim_fail "CreateContainer c1 failed"
 c2=$(cri create "$pod" "$RUNZ_TEST_TMP/c2.json" "$RUNZ_TEST_TMP/pod.json") || shim_fail "CreateContainer c2 failed"
 cri start "$c1" || shim_fail "StartContainer c1 failed"
+# c2 starts once the zone has taken c1's share: a 9pfs device added while the zone kernel is still
+# hot-plugging memory once failed to connect (Xen refused the ring pages it granted: "Error mfn ...
+# od=NULL"), an open bug of #19 that this test does not cover
+wait_for 60 grep -q 'c1 1' "$RUNZ_TEST_TMP/pod-logs/c1.log" || shim_fail "c1 does not count in its log"
+wait_size $((base + 250)) $((base + 265)) 2 "$c1"
 cri start "$c2" || shim_fail "StartContainer c2 failed"
 [ "$(runz_domains)" = "$domain" ] || shim_fail "the containers are not in the pod's domain: $(runz_domains | tr '\n' ' ')"
-wait_for 60 grep -q 'c1 1' "$RUNZ_TEST_TMP/pod-logs/c1.log" || shim_fail "c1 does not count in its log"
 wait_size $((base + 500)) $((base + 525)) 3 "$c1"
 log "with c1 and c2: xl list $(xl_mem) MiB (sandbox alone: $base), MemTotal $(memtotal_mib) MiB, $(online) CPUs"
 [ "$(memtotal_mib)" -ge 600 ] || shim_fail "the zone's MemTotal is $(memtotal_mib) MiB with both containers, want >= 600"
