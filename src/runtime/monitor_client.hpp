@@ -34,11 +34,11 @@ namespace runz::runtime {
 
 inline constexpr const char* kMonitorSocket = "monitor.sock";
 
-// The connection of an exec'd process: open until it ended.
 // An exit as the monitor answers it, and back.
 nlohmann::json exit_answer(const ZoneExit& exit);
 ZoneExit exit_from(const nlohmann::json& answer);
 
+// The connection of an exec'd process: open until it ended.
 class ExecConnection {
  public:
   ExecConnection(UniqueFd fd, ExecStarted started) : fd_(std::move(fd)), started_(started) {}

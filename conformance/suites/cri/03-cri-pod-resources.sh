@@ -33,7 +33,7 @@ log "pod $pod: domain $domain, xl list $base MiB"
 in_c1() { cri exec "$c1" -- "$@"; }
 online() { in_c1 busybox nproc; }
 memtotal_mib() { in_c1 busybox awk '/^MemTotal/ {print int($2 / 1024)}' /proc/meminfo; }
-# wait_size MIB_AT_LEAST MIB_AT_MOST CPUS: Xen's view and the zone's online CPUs (seen from CID) settle there
+# wait_size MIB_AT_LEAST MIB_AT_MOST CPUS CID: Xen's view and the zone's online CPUs (seen from CID) settle there
 wait_size() {
   wait_for 120 sh -c "m=\$(xl list | awk -v d=$domain '\$1 == d {print \$3}'); [ \"\$m\" -ge $1 ] && [ \"\$m\" -le $2 ]" ||
     { dump_logs; shim_fail "xl list shows $(xl_mem) MiB for the pod's zone, want $1..$2"; }
@@ -53,8 +53,9 @@ wait_size $((base + 250)) $((base + 265)) 2 "$c1"
 cri start "$c2" || shim_fail "StartContainer c2 failed"
 [ "$(runz_domains)" = "$domain" ] || shim_fail "the containers are not in the pod's domain: $(runz_domains | tr '\n' ' ')"
 wait_size $((base + 500)) $((base + 525)) 3 "$c1"
-log "with c1 and c2: xl list $(xl_mem) MiB (sandbox alone: $base), MemTotal $(memtotal_mib) MiB, $(online) CPUs"
-[ "$(memtotal_mib)" -ge 600 ] || shim_fail "the zone's MemTotal is $(memtotal_mib) MiB with both containers, want >= 600"
+total=$(memtotal_mib)
+log "with c1 and c2: xl list $(xl_mem) MiB (sandbox alone: $base), MemTotal $total MiB, $(online) CPUs"
+[ "$total" -ge 600 ] || shim_fail "the zone's MemTotal is $total MiB with both containers, want >= 600"
 
 log "ctr task metrics of c1: its own cgroup's memory"
 metric() { ctr_ task metrics "$1" | awk -v m="$2" '$1 == m {print $2}'; }
